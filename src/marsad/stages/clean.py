@@ -37,6 +37,7 @@ def _keys(phrases: list[str]) -> frozenset[str]:
 
 
 AGENCY_KEYS = _keys(bp.AGENCIES)
+_AGENCY_WORD = cue_key("وكالة")
 CREDIT_PREFIX_KEYS = _keys(bp.CREDIT_PREFIXES)
 RELATED_KEYS = _keys(bp.RELATED_HEADERS)
 READ_ALSO_KEYS = _keys(bp.READ_ALSO_HEADERS)
@@ -71,8 +72,8 @@ def is_agency(text: str) -> bool:
         return False
     for part in parts:
         key = cue_key(part)
-        if key in AGENCY_KEYS:
-            continue
+        if key in AGENCY_KEYS or (key.startswith(_AGENCY_WORD) and len(part.split()) <= 4):
+            continue  # "(وكالة النهار للأنباء)": any named agency
         head, _, rest = part.partition(":")
         if rest and cue_key(head) in CREDIT_PREFIX_KEYS and cue_key(rest) in AGENCY_KEYS:
             continue
@@ -391,7 +392,9 @@ def clean_text(text: str, options: Options, article_id: str = "article") -> Clea
 
     main_lines = lines[:main_end]
     body = _body_spans(main_lines, block_of)
-    removed = sorted([r for ln in lines for r in ln.removed] + blocks, key=lambda r: (r.start, -r.end))
+    # a line swallowed by a link block is covered by the block's span; lines of glued parts keep their own
+    line_removed = [r for ln in lines if ln.index not in block_of for r in ln.removed]
+    removed = sorted(line_removed + blocks, key=lambda r: (r.start, -r.end))
     if title_line is not None and title_line.index in block_of:
         title_line = None
     return CleanResult(removed, body, list(body), parts, title_line)
