@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from marsad.ingest import read_file
 from marsad.doc import Article
+from marsad.ingest import read_file
 from marsad.options import DEFAULT_OPTIONS
 from marsad.stages.clean import Clean
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from ..doc import Article
 from ..errors import ErrorRecord, MarsadError
 from ..options import DEFAULT_OPTIONS, Options
-from .base import ReadResult, Reader, make_article
+from .base import Reader, ReadResult, make_article
 from .decode import decode
 
 log = logging.getLogger(__name__)
 
-__all__ = ["collect_files", "read_file", "read_inputs", "reader_for", "make_article", "decode", "ReadResult"]
+__all__ = ["ReadResult", "collect_files", "decode", "make_article", "read_file", "read_inputs", "reader_for"]
 
 
 def _readers() -> dict[str, Reader]:
@@ -64,7 +64,9 @@ def _is_input_file(path: Path) -> bool:
     )
 
 
-def collect_files(paths: Iterable[str | Path], options: Options = DEFAULT_OPTIONS) -> tuple[list[Path], list[ErrorRecord]]:
+def collect_files(
+    paths: Iterable[str | Path], options: Options = DEFAULT_OPTIONS
+) -> tuple[list[Path], list[ErrorRecord]]:
     """Input files in a stable order. Folders are searched (recursively unless told otherwise) for known types;
     a file named explicitly with an unknown type is an error (E007), a missing path too (E009)."""
     files: list[Path] = []
@@ -105,7 +107,7 @@ def read_file(path: Path, options: Options = DEFAULT_OPTIONS) -> Iterator[ReadRe
         yield exc.record()
     except OSError as exc:
         yield ErrorRecord(name, "E001", f"cannot read: {exc.strerror or exc}")
-    except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop the batch
+    except Exception as exc:
         log.debug("reader failed on %s", name, exc_info=True)
         yield ErrorRecord(name, "E004", f"could not be parsed: {type(exc).__name__}: {exc}")
 

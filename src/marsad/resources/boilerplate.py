@@ -64,8 +64,11 @@ CHROME_WORDS = [
     "النشرة الإخبارية", "بريدك الإلكتروني", "البريد الإلكتروني", "أدخل بريدك", "تسجيل الدخول", "تسجيل", "دخول",
     "خروج", "حسابي", "الطقس", "مواقيت الصلاة", "بث مباشر", "عاجل", "ملفات تعريف الارتباط", "الكوكيز", "موافق",
     "أوافق", "قبول", "رفض", "القائمة الرئيسية", "تابعنا", "RSS", "Menu", "Search", "Home", "Login", "Subscribe",
-    "Cookies", "Privacy", "©", "Copyright",
+    "Cookies", "Privacy", "©", "Copyright", "اضغط", "إدخال", "انقر", "للبحث", "Enter", "العودة", "عودة", "التالي",
+    "السابق", "الكل",
 ]
+# Function words between menu items and in form help; neutral when weighing a run of chrome.
+CHROME_NEUTRAL = ["في", "من", "على", "إلى", "ثم", "أو", "و", "عن", "مع", "هنا", "لنا", "كل"]
 # Phrases that mark page chrome on their own, wherever they stand.
 CHROME_PHRASES = [
     "جميع الحقوق محفوظة", "جميع حقوق النشر محفوظة", "سياسة الخصوصية", "شروط الاستخدام", "الشروط والأحكام",

@@ -46,6 +46,7 @@ SOCIAL_KEYS = _keys(bp.SOCIAL_PHRASES)
 STRAY_KEYS = _keys(bp.STRAY_MARKERS) | {""}
 BYLINE_START_KEYS = _keys(bp.BYLINE_STARTS)
 CHROME_WORD_KEYS = _keys(bp.CHROME_WORDS)
+CHROME_NEUTRAL_KEYS = _keys(bp.CHROME_NEUTRAL)
 CHROME_PHRASE_KEYS = [k for k in (cue_key(p) for p in bp.CHROME_PHRASES) if k]
 # multi-word chrome entries, as token-key tuples, longest first
 _CHROME_MULTI = sorted(
@@ -96,7 +97,8 @@ class Line:
     @property
     def fully_removed(self) -> bool:
         covered = sum(r.end - r.start for r in self.removed)
-        return covered >= len(self.text.strip()) or any(r.start <= self.start and r.end >= self.end for r in self.removed)
+        whole = any(r.start <= self.start and r.end >= self.end for r in self.removed)
+        return whole or covered >= len(self.text.strip())
 
     @property
     def is_prose(self) -> bool:
@@ -205,9 +207,12 @@ def byline_rule(line: Line) -> list[Removed]:
 
 
 def _chrome_mask(tokens: list[str]) -> list[bool | None]:
-    """Per token: True for page-chrome words, False for other words, None for punctuation (neutral)."""
+    """Per token: True for page-chrome words, False for other words, None for punctuation and the function
+    words that glue menu items and form help together ("ثم", "في"): they count for neither side."""
     keys = [cue_key(t) for t in tokens]
-    mask: list[bool | None] = [None if not k else (k in CHROME_WORD_KEYS) for k in keys]
+    mask: list[bool | None] = [
+        None if not k or k in CHROME_NEUTRAL_KEYS else (k in CHROME_WORD_KEYS) for k in keys
+    ]
     for i in range(len(keys)):
         for phrase in _CHROME_MULTI:
             if tuple(keys[i:i + len(phrase)]) == phrase:
@@ -217,44 +222,59 @@ def _chrome_mask(tokens: list[str]) -> list[bool | None]:
     return mask
 
 
+def _chrome_run_end(mask: list[bool | None], order: range) -> int | None:
+    """Last index (in walking order) of the longest run that is mostly chrome and holds >= 3 chrome words."""
+    chrome = other = 0
+    best = None
+    for i in order:
+        if mask[i] is None:
+            continue
+        if mask[i]:
+            chrome += 1
+            if chrome >= 3 and other <= chrome // 4:
+                best = i
+        else:
+            other += 1
+            if other > chrome // 4:
+                break
+    return best
+
+
 def chrome_rule(line: Line) -> list[Removed]:
     """Menus, search help, legal notices and subscription forms, also where they run into the headline on the
-    same line. Decided on tokens: a run of chrome words at the start or end of the line (or a whole line with a
-    legal/subscription phrase) is removed; the rest of the line stays."""
+    same line (often tokenised with spaces around punctuation). Decided on tokens, below the line level: runs
+    of chrome words at the start and end of the line are removed and the headline between them stays; the whole
+    line goes only when little else is left."""
     tokens = list(_WORD.finditer(line.text))
     if not tokens:
         return []
     mask = _chrome_mask([t.group(0) for t in tokens])
     n_words = sum(1 for m in mask if m is not None)
     n_chrome = sum(1 for m in mask if m)
-    if any(p in line.key for p in CHROME_PHRASE_KEYS) and line.words <= 40 and n_chrome >= max(2, 0.3 * n_words):
-        return [_removed(line, 0, len(line.text), "other", "page_chrome")]
-    if n_words and n_chrome == n_words and n_chrome >= 2:
-        return [_removed(line, 0, len(line.text), "other", "page_chrome")]
+    whole = [_removed(line, 0, len(line.text), "other", "page_chrome")]
+    if n_chrome >= 2 and n_chrome == n_words:
+        return whole
+    head = _chrome_run_end(mask, range(len(tokens)))
+    tail = _chrome_run_end(mask, range(len(tokens) - 1, -1, -1))
+    if tail is not None and head is not None and tail <= head:
+        tail = None
+    # take the separators ("|", "»", "-") next to a run with it
+    while head is not None and head + 1 < len(tokens) and not cue_key(tokens[head + 1].group(0)):
+        head += 1
+    while tail is not None and tail - 1 > (head if head is not None else -1) and not cue_key(tokens[tail - 1].group(0)):
+        tail -= 1
+    lo = head + 1 if head is not None else 0
+    hi = tail if tail is not None else len(tokens)
+    rest = [mask[i] for i in range(lo, hi) if mask[i] is not None]
+    has_phrase = any(p in line.key for p in CHROME_PHRASE_KEYS)
+    if (head is not None or tail is not None or has_phrase) and (
+        len(rest) < 4 or (has_phrase and sum(1 for m in rest if m) >= 0.5 * len(rest))
+    ):
+        return whole
     out: list[Removed] = []
-
-    def run_end(indices: list[int]) -> int | None:
-        """Last index of the longest run (in walking order) that is mostly chrome and has >= 3 chrome words."""
-        chrome = other = 0
-        best = None
-        for i in indices:
-            if mask[i] is None:
-                continue
-            if mask[i]:
-                chrome += 1
-                if chrome >= 3 and other <= chrome // 4:
-                    best = i
-            else:
-                other += 1
-                if other > chrome // 4:
-                    break
-        return best
-
-    head = run_end(list(range(len(tokens))))
     if head is not None:
         out.append(_removed(line, 0, tokens[head].end(), "other", "page_chrome_prefix"))
-    tail = run_end(list(range(len(tokens) - 1, -1, -1)))
-    if tail is not None and (head is None or tail > head):
+    if tail is not None:
         out.append(_removed(line, tokens[tail].start(), len(line.text), "other", "page_chrome_suffix"))
     return out
 

@@ -1,0 +1,41 @@
+"""Renderers: article-derived text is data, never markup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from marsad.analyze import analyze
+from marsad.render.html import render_html
+from marsad.render.markdown import render_markdown
+
+HOSTILE = (
+    "عنوان <script>alert('x')</script> خبير\n"
+    "انتهت المحادثات بين الرئيس الروسي والزعيم الكوري الشمالي <img src=x onerror=alert(1)> في قاعدة فضائية، "
+    "بعد نحو ساعتين على بدئها \u202eمقلوب\u202c.\n"
+)
+
+
+def test_hostile_article_is_escaped_in_html_and_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.txt"
+    path.write_text(HOSTILE, encoding="utf-8")
+    (tmp_path / "hostile.meta.json").write_text('{"outlet": "<b>bold</b> outlet", "title": "<i>t</i>"}', "utf-8")
+    data = analyze([path]).to_dict()
+    html = render_html(data)
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Content-Security-Policy" in html
+    md = render_markdown(data)
+    assert "<script>" not in md and "\\<script\\>" in md
+
+
+def test_html_marks_removed_text_and_parts(seeds_dir: Path) -> None:
+    data = analyze([seeds_dir / "001.txt"]).to_dict()
+    html = render_html(data)
+    assert 'class="removed" data-kind="caption"' in html
+    assert 'data-kind="related"' in html
+    assert 'class="part"' in html
+    # every character of the article text is shown exactly once (escaped), nothing dropped
+    article = data["articles"][0]
+    assert html.count("بوتين يأمر بـ«اختبارات»") >= 2  # title row + text
+    assert len(article["text"]) > 10000
