@@ -98,7 +98,7 @@ def read_file(path: Path, options: Options = DEFAULT_OPTIONS) -> Iterator[ReadRe
         if size > options.max_bytes:
             raise MarsadError("E006", f"{size:,} bytes is over the limit of {options.max_bytes:,}", name)
         data = path.read_bytes()
-        if suffix_of(path) != ".warc.gz" and data[:2] == b"\x1f\x8b":  # a gzip file with a plain name
+        if suffix_of(path) not in (".warc", ".warc.gz") and data[:2] == b"\x1f\x8b":  # gzip with a plain name
             data = gzip.decompress(data)
         if not data.strip():
             raise MarsadError("E003", "the file is empty", name)

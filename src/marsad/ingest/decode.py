@@ -55,7 +55,7 @@ def looks_binary(data: bytes) -> bool:
     return len(_CONTROL.findall(sample.decode("latin-1"))) / len(sample) > 0.05
 
 
-def _single_byte_arabic(data: bytes) -> tuple[str, str] | None:
+def single_byte_arabic(data: bytes) -> tuple[str, str] | None:
     """Windows-1256 or ISO-8859-6: the one that yields more Arabic letters and fewer oddities wins."""
     best: tuple[float, str, str] | None = None
     for codec in ("cp1256", "iso-8859-6"):
@@ -70,7 +70,7 @@ def _single_byte_arabic(data: bytes) -> tuple[str, str] | None:
         score = arabic / letters - len(_CONTROL.findall(text)) / max(1, len(text))
         if best is None or score > best[0]:
             best = (score, codec, text)
-    if best is None or best[0] < 0.3:
+    if best is None or best[0] < 0.6:  # most letters Arabic: other scripts garble into a mix
         return None
     return best[2], best[1]
 
@@ -93,7 +93,7 @@ def decode(data: bytes, source: str = "") -> tuple[str, str]:
         return fix_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = f"invalid UTF-8 at byte {exc.start}"
-    single = _single_byte_arabic(data)
+    single = single_byte_arabic(data)
     if single is not None:
         return fix_newlines(single[0]), single[1]
     try:  # last resort: a detector, accepted only when it is confident
