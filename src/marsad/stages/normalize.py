@@ -26,13 +26,27 @@ class Normalizer:
     def __init__(self, name: str, table: Mapping[str, str]) -> None:
         self.name = name
         self.table: dict[str, str] = dict(table)
-        self._trans = str.maketrans(self.table) if self.table else {}
+        self._trans: dict[int, str] | list[int | str] = str.maketrans(self.table) if self.table else {}
+        self._listed = False  # _trans becomes a list indexed by code point on first use (faster to translate)
         # characters whose replacement is not exactly one character: only these shift offsets
         changing = "".join(sorted(c for c, r in self.table.items() if len(r) != 1))
         self._changing = re.compile("[" + re.escape(changing) + "]") if changing else None
+        self._out_len = {c: len(r) for c, r in self.table.items() if len(r) != 1}
+
+    def _table(self) -> dict[int, str] | list[int | str]:
+        if not self._listed:
+            if self.table:
+                # code point -> replacement, itself where unchanged; code points past the end raise IndexError,
+                # which str.translate reads as "unchanged"
+                listed: list[int | str] = list(range(max(map(ord, self.table)) + 1))
+                for c, r in self.table.items():
+                    listed[ord(c)] = r
+                self._trans = listed
+            self._listed = True
+        return self._trans
 
     def __call__(self, text: str) -> str:
-        return text.translate(self._trans)
+        return text.translate(self._trans if self._listed else self._table())
 
     def __repr__(self) -> str:
         return f"Normalizer({self.name!r}, {len(self.table)} chars)"
@@ -47,21 +61,37 @@ class Normalizer:
     def with_map(self, text: str) -> Normalized:
         """Normalize ``text`` and keep where each output character came from."""
         out = self(text)
-        if self._changing is None or len(out) == len(text) and not self._changing.search(text):
+        # identity unless a character that shifts offsets occurs (then the lengths may still agree: ﻻ + a mark)
+        positions = [m.start() for m in self._changing.finditer(text)] if self._changing is not None else []
+        if not positions:
             return Normalized(out, OffsetMap(text, None))
-        starts = array("l")
+        ident = _identity(len(text))
+        starts = array("i")
         pos = 0
-        table = self.table
-        for m in self._changing.finditer(text):
-            i = m.start()
-            starts.extend(range(pos, i))
-            n_out = len(table[text[i]])
+        out_len = self._out_len
+        for i in positions:
+            starts += ident[pos:i]  # the unchanged stretch before i, copied in one go
+            n_out = out_len[text[i]]
             if n_out:
                 starts.extend([i] * n_out)
             pos = i + 1
-        starts.extend(range(pos, len(text)))
+        starts += ident[pos:len(text)]
         assert len(starts) == len(out), "offset map out of step with the normalized text"
         return Normalized(out, OffsetMap(text, starts))
+
+
+_IDENTITY = array("i")
+_IDENTITY_CACHED = 1 << 20  # code points: longer texts build their own
+
+
+def _identity(n: int) -> array:
+    """``array("i", range(m))`` for some ``m >= n``: a shared one for ordinary texts."""
+    global _IDENTITY
+    if n > _IDENTITY_CACHED:
+        return array("i", range(n))
+    if len(_IDENTITY) < n:
+        _IDENTITY = array("i", range(min(max(n, 2 * len(_IDENTITY), 1 << 14), _IDENTITY_CACHED)))
+    return _IDENTITY
 
 
 def compose(*normalizers: Normalizer, name: str | None = None) -> Normalizer:
@@ -104,9 +134,12 @@ normalize_for_matching = compose(
 )
 
 
+_MATCHING_TABLE = normalize_for_matching._table()
+
+
 def normalize(text: str) -> str:
     """The matching form of ``text`` (pure ``str -> str``)."""
-    return normalize_for_matching(text)
+    return text.translate(_MATCHING_TABLE)
 
 
 _TRAILING_MARKS = frozenset(charmap.DIACRITICS) | frozenset(charmap.TATWEEL)
@@ -115,8 +148,8 @@ _TRAILING_MARKS = frozenset(charmap.DIACRITICS) | frozenset(charmap.TATWEEL)
 class OffsetMap:
     """Maps positions of a normalized string to the raw string it came from, and back.
 
-    ``starts[i]`` is the raw index of the character that produced normalized character ``i``; ``None`` means the
-    normalization kept every position (the common case for news text, at no cost).
+    ``starts[i]`` is the raw index of the character that produced normalized character ``i`` (an ``array("i")``:
+    4 bytes a character); ``None`` means the normalization kept every position (at no cost).
     """
 
     __slots__ = ("raw", "starts")

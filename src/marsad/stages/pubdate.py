@@ -37,7 +37,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict
     )
     numeric = re.compile(r"(?<!\d)(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}))(?!\d)")
     weekday_alt = "|".join(sorted((re.escape(w) for w in weekdays), key=len, reverse=True))
-    weekday = re.compile(rf"(?<![^\s(\"'«“,.-])(?:و|ب|ف)?({weekday_alt})(?![^\s)\"'»”,.;:-])")
+    # "الاثنين الماضي" / "الجمعة المقبلة" names a day that is not the publication day
+    other_week = "|".join(re.escape(normalize(w + end)) for w in ("الماضي", "الفائت", "المنصرم", "السابق", "المقبل",
+                                                                    "القادم") for end in ("ة", ""))
+    # "اليوم الأربعاء", "أمس الثلاثاء", "أول أمس", "غداً الخميس": the day named relative to the publication day
+    relative = "|".join(re.escape(normalize(w)) for w in ("أول من أمس", "أول أمس", "أمس", "اليوم", "غداً"))
+    weekday = re.compile(
+        rf"(?<![^\s(\"'«“,.-])(?:(?:و|ف)?(?P<rel>{relative})\s+)?(?:و|ب|ف)?(?P<day>{weekday_alt})"
+        rf"(?![^\s)\"'»”,.;:-])(?!\s+(?:{other_week})(?!\w))(?P<label>[\s,(]*\d)?"
+    )
     return named, numeric, weekday, months, weekdays
 
 
@@ -72,13 +80,29 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[FoundD
     return sorted(found, key=lambda f: f.start)
 
 
+# publication day = named day + offset
+_RELATIVE_OFFSET = {normalize("أول من أمس"): 2, normalize("أول أمس"): 2, normalize("أمس"): 1, normalize("اليوم"): 0,
+                    normalize("غداً"): -1}
+
+
 def weekdays_in(text: str, spans: list[Span]) -> set[int]:
+    """The weekdays the publication day may be, by the weekdays ``text`` names in ``spans``.
+
+    A day named relative to today ("اليوم الأربعاء", "أمس الثلاثاء" -> Wednesday) says it outright, and such
+    days win over plain mentions ("الجمعة"). Not counted: a day qualified as last or next week ("الاثنين
+    الماضي") and a day that labels an explicit date ("الثلاثاء 14 أكتوبر"), which dates that event, not the text.
+    """
     _, _, weekday, _, weekdays = _patterns()
-    days: set[int] = set()
+    relative: set[int] = set()
+    plain: set[int] = set()
     for span in spans:
         for m in weekday.finditer(normalize(text[span.start:span.end])):
-            days.add(weekdays[m.group(1)])
-    return days
+            day = weekdays[m.group("day")]
+            if m.group("rel"):
+                relative.add((day + _RELATIVE_OFFSET[m.group("rel")]) % 7)
+            elif not m.group("label"):
+                plain.add(day)
+    return relative or plain
 
 
 def estimate_date(text: str, spans: list[Span], context: list[Span] | None = None,
