@@ -31,8 +31,8 @@ def fix_newlines(text: str) -> str:
 
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 without a BOM shows as a NUL in every other byte for Latin, or in a fixed column for Arabic."""
-    if len(data) < 4 or len(data) % 2:
-        return None
+    if len(data) < 4 or len(data) % 2 or data.count(0) < len(data) // 20:
+        return None  # UTF-16 text has NULs (Latin) or 0x06 bytes (Arabic) in half its bytes
     even_nul = data[0::2].count(0) / (len(data) / 2)
     odd_nul = data[1::2].count(0) / (len(data) / 2)
     # Arabic in UTF-16LE is 0x06 in odd bytes; Latin is NUL there. Check the high bytes are "text-like".

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import ClassVar
 
 from ..doc import Article, Part, Removed, Span
@@ -32,12 +33,24 @@ def cue_key(text: str) -> str:
     return _NON_KEY.sub("", normalize(text))
 
 
+def cue_words(text: str) -> list[str]:
+    """The normalized words of a cue phrase."""
+    return [k for k in (cue_key(w) for w in text.split()) if k]
+
+
+# words repeat across lines and articles: their keys are worth remembering (whole lines are not)
+token_key = lru_cache(maxsize=100_000)(cue_key)
+
+
 def _keys(phrases: list[str]) -> frozenset[str]:
     return frozenset(k for k in (cue_key(p) for p in phrases) if k)
 
 
 AGENCY_KEYS = _keys(bp.AGENCIES)
 _AGENCY_WORD = cue_key("وكالة")
+# last words of credits, and single letters ("أ ف ب"): a line ending otherwise is no caption
+_AGENCY_LAST_WORDS = AGENCY_KEYS | {cue_key(a.split()[-1]) for a in bp.AGENCIES} | {
+    cue_key(c) for c in "ابتثجحخدذرزسشصضطظعغفقكلمنهويأإ"}
 CREDIT_PREFIX_KEYS = _keys(bp.CREDIT_PREFIXES)
 RELATED_KEYS = _keys(bp.RELATED_HEADERS)
 READ_ALSO_KEYS = _keys(bp.READ_ALSO_HEADERS)
@@ -48,12 +61,18 @@ BYLINE_START_KEYS = _keys(bp.BYLINE_STARTS)
 CHROME_WORD_KEYS = _keys(bp.CHROME_WORDS)
 CHROME_NEUTRAL_KEYS = _keys(bp.CHROME_NEUTRAL)
 CHROME_PHRASE_KEYS = [k for k in (cue_key(p) for p in bp.CHROME_PHRASES) if k]
-# multi-word chrome entries, as token-key tuples, longest first
-_CHROME_MULTI = sorted(
-    {tuple(cue_key(w) for w in p.split()) for p in bp.CHROME_WORDS + bp.CHROME_PHRASES if len(p.split()) > 1},
-    key=len,
-    reverse=True,
-)
+# multi-word chrome entries as token-key tuples, indexed by their first key, longest first
+_CHROME_MULTI: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in sorted({tuple(cue_key(w) for w in p.split()) for p in bp.CHROME_WORDS + bp.CHROME_PHRASES
+                       if len(p.split()) > 1}, key=len, reverse=True):
+    _CHROME_MULTI.setdefault(_phrase[0], []).append(_phrase)
+# single chrome words, for a quick count before the token-level decision
+_CHROME_SET = CHROME_WORD_KEYS
+# legal/subscription phrases by their first normalized word, so most lines are ruled out by one set lookup
+_PHRASES_BY_FIRST: dict[str, list[str]] = {}
+for _p in bp.CHROME_PHRASES:
+    _PHRASES_BY_FIRST.setdefault(normalize(_p.split()[0]), []).append(cue_key(_p))
+_PHRASE_FIRST_WORDS = frozenset(_PHRASES_BY_FIRST)
 
 _WORD = re.compile(r"\S+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
@@ -63,6 +82,8 @@ _PAREN_TAIL = re.compile(r"\(([^()\n]{1,60})\)\s*$")
 _CITY_TAIL = re.compile(r"\(([^()\n]{2,30})\)\s*$")
 _DATELINE = re.compile(r"^[^\s().،:]{2,20}(?:\s[^\s().،:]{2,20}){0,2}\s*[-–—:]?\s*\(([^()\n]{1,30})\)\s*[-–—:]+\s*")
 _OUTLET_DATELINE = re.compile(r"^[^\s:]{2,20}(?:\s[^\s:]{2,20})?\s*:\s*«[^»\n]{2,40}»\s*$")
+_BARE_CREDIT = re.compile(r"(?:^|[.\-–—|:]\s*|\s[-–—|]\s*)([^.\-–—|:]{2,30})\s*$")
+_BYLINE = re.compile(r"^(\S+(?:\s\S+)?)\s*[:\-–—/]\s*(.+)$")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 
@@ -90,9 +111,38 @@ class Line:
     start: int
     end: int
     text: str
-    key: str
     words: int
+    norm: str = ""  # the normalized line (for matching)
     removed: list[Removed] = field(default_factory=list)  # removed pieces found by line rules
+    _tokens: list[re.Match[str]] | None = None
+    _key: str | None = None
+
+    @property
+    def compact(self) -> str:
+        """The normalized line without whitespace: what repeated lines are compared on."""
+        return "".join(self.norm.split())
+
+    @property
+    def key(self) -> str:
+        """``cue_key`` of the whole line: what repeated lines and block headers are compared on."""
+        if self._key is None:
+            self._key = _NON_KEY.sub("", self.norm)
+        return self._key
+    _keys: list[str] | None = None
+
+    @property
+    def tokens(self) -> list[re.Match[str]]:
+        """The whitespace-separated tokens of the line (computed once; every rule reads them)."""
+        if self._tokens is None:
+            self._tokens = list(_WORD.finditer(self.text))
+        return self._tokens
+
+    @property
+    def keys(self) -> list[str]:
+        """``cue_key`` of each token."""
+        if self._keys is None:
+            self._keys = [token_key(t.group(0)) for t in self.tokens]
+        return self._keys
 
     @property
     def fully_removed(self) -> bool:
@@ -115,12 +165,14 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     pos = 0
-    for raw in text.split("\n"):
+    # one normalization pass for the whole text; it never adds or drops a newline, so lines stay aligned
+    norm_lines = normalize(text).split("\n")
+    for raw, norm_line in zip(text.split("\n"), norm_lines, strict=True):
         stripped = raw.strip()
         if stripped:
             start = pos + (len(raw) - len(raw.lstrip()))
-            lines.append(Line(len(lines), start, start + len(stripped), stripped, cue_key(stripped),
-                              len(_WORD.findall(stripped))))
+            norm = norm_line.strip()
+            lines.append(Line(len(lines), start, start + len(stripped), stripped, stripped.count(" ") + 1, norm))
         pos += len(raw) + 1
     return lines
 
@@ -141,13 +193,15 @@ def _removed(line: Line, start: int, end: int, kind: str, rule: str) -> Removed:
 def caption_rule(line: Line) -> list[Removed]:
     """A short line ending in an agency credit is a photo caption: "... في موسكو (رويترز)", "... روسيا. رويترز"."""
     text = line.text
+    if not (text.endswith(")") or token_key(text.rsplit(None, 1)[-1]) in _AGENCY_LAST_WORDS):
+        return []  # fast path: most lines do not end in anything like a credit
     m = _PAREN_TAIL.search(text)
     credit_start = None
     if m and is_agency(m.group(1)):
         credit_start = m.start()
     else:
         # credit after a separator without brackets: "... روسيا. رويترز", "... - أ ف ب"
-        m2 = re.search(r"(?:^|[.\-–—|:]\s*|\s[-–—|]\s*)([^.\-–—|:]{2,30})\s*$", text)
+        m2 = _BARE_CREDIT.search(text)
         if m2 and is_agency(m2.group(1)) and (m2.start(1) == 0 or line.words > len(m2.group(1).split())):
             credit_start = m2.start(1)
     if credit_start is None:
@@ -164,6 +218,8 @@ def caption_rule(line: Line) -> list[Removed]:
 
 def dateline_rule(line: Line) -> list[Removed]:
     """A wire dateline opening a paragraph: "موسكو (رويترز) - ..." -> the dateline is a credit."""
+    if "(" not in line.text[:60]:
+        return []
     m = _DATELINE.match(line.text)
     if m and is_agency(m.group(1)) and line.words > 6:
         return [_removed(line, 0, m.end(), "credit", "dateline")]
@@ -171,6 +227,8 @@ def dateline_rule(line: Line) -> list[Removed]:
 
 
 def stray_rule(line: Line) -> list[Removed]:
+    if line.words > 3:
+        return []
     if line.key in STRAY_KEYS or (_PUNCT_ONLY.match(line.text) and line.words <= 3):
         return [_removed(line, 0, len(line.text), "other", "stray_marker")]
     if re.fullmatch(r"[A-Za-z]{1,3}", line.text):  # "TT", "A": text-size toggles and logo letters
@@ -180,22 +238,23 @@ def stray_rule(line: Line) -> list[Removed]:
 
 def social_rule(line: Line) -> list[Removed]:
     text = line.text
-    urls = list(_URL.finditer(text))
+    urls = list(_URL.finditer(text)) if ("http" in text or "www." in text) else []
     if urls:
         rest = _URL.sub(" ", text)
         social = any(any(h in u.group(0).lower() for h in bp.SOCIAL_HOSTS) for u in urls)
         if len(_WORD.findall(rest)) <= 6:
             return [_removed(line, 0, len(text), "social" if social else "other", "link_line")]
-    words = [cue_key(w) for w in _WORD.findall(text)]
-    if words and line.words <= 8 and all(w in SOCIAL_KEYS or not w for w in words):
+    if line.words <= 8 and line.keys and all(w in SOCIAL_KEYS or not w for w in line.keys):
         return [_removed(line, 0, len(text), "social", "share_widget")]
     return []
 
 
 def byline_rule(line: Line) -> list[Removed]:
     """ "بقلم: فلان", "كتب - فلان", "إعداد: ...", "لندن: «الشرق الأوسط»"."""
+    if line.words > 10:
+        return []
     text = line.text
-    m = re.match(r"^(\S+(?:\s\S+)?)\s*[:\-–—/]\s*(.+)$", text)
+    m = _BYLINE.match(text)
     if m and cue_key(m.group(1)) in BYLINE_START_KEYS and len(_WORD.findall(m.group(2))) <= 5:
         return [_removed(line, 0, len(text), "byline", "byline")]
     first = _WORD.match(text)
@@ -206,15 +265,14 @@ def byline_rule(line: Line) -> list[Removed]:
     return []
 
 
-def _chrome_mask(tokens: list[str]) -> list[bool | None]:
+def _chrome_mask(keys: list[str]) -> list[bool | None]:
     """Per token: True for page-chrome words, False for other words, None for punctuation and the function
     words that glue menu items and form help together ("ثم", "في"): they count for neither side."""
-    keys = [cue_key(t) for t in tokens]
     mask: list[bool | None] = [
         None if not k or k in CHROME_NEUTRAL_KEYS else (k in CHROME_WORD_KEYS) for k in keys
     ]
     for i in range(len(keys)):
-        for phrase in _CHROME_MULTI:
+        for phrase in _CHROME_MULTI.get(keys[i], ()):
             if tuple(keys[i:i + len(phrase)]) == phrase:
                 for j in range(i, i + len(phrase)):
                     mask[j] = True
@@ -245,10 +303,13 @@ def chrome_rule(line: Line) -> list[Removed]:
     same line (often tokenised with spaces around punctuation). Decided on tokens, below the line level: runs
     of chrome words at the start and end of the line are removed and the headline between them stays; the whole
     line goes only when little else is left."""
-    tokens = list(_WORD.finditer(line.text))
-    if not tokens:
-        return []
-    mask = _chrome_mask([t.group(0) for t in tokens])
+    words = line.norm.split()
+    starts = _PHRASE_FIRST_WORDS.intersection(words)
+    has_phrase = bool(starts) and any(p in line.key for w in starts for p in _PHRASES_BY_FIRST[w])
+    if not has_phrase and len(_CHROME_SET.intersection(words)) < 2:
+        return []  # fast path: fewer than two menu words and no legal/form phrase
+    tokens = line.tokens
+    mask = _chrome_mask(line.keys)
     n_words = sum(1 for m in mask if m is not None)
     n_chrome = sum(1 for m in mask if m)
     whole = [_removed(line, 0, len(line.text), "other", "page_chrome")]
@@ -259,14 +320,14 @@ def chrome_rule(line: Line) -> list[Removed]:
     if tail is not None and head is not None and tail <= head:
         tail = None
     # take the separators ("|", "»", "-") next to a run with it
-    while head is not None and head + 1 < len(tokens) and not cue_key(tokens[head + 1].group(0)):
+    keys = line.keys
+    while head is not None and head + 1 < len(tokens) and not keys[head + 1]:
         head += 1
-    while tail is not None and tail - 1 > (head if head is not None else -1) and not cue_key(tokens[tail - 1].group(0)):
+    while tail is not None and tail - 1 > (head if head is not None else -1) and not keys[tail - 1]:
         tail -= 1
     lo = head + 1 if head is not None else 0
     hi = tail if tail is not None else len(tokens)
     rest = [mask[i] for i in range(lo, hi) if mask[i] is not None]
-    has_phrase = any(p in line.key for p in CHROME_PHRASE_KEYS)
     if (head is not None or tail is not None or has_phrase) and (
         len(rest) < 4 or (has_phrase and sum(1 for m in rest if m) >= 0.5 * len(rest))
     ):
@@ -476,7 +537,7 @@ def _glued_after(lines: list[Line], start: int, end: int, options: Options) -> t
     if headline is None:
         return None
     furniture = any(ln.removed for ln in header) or any(
-        ln.key == headline.key and ln is not headline for ln in header
+        ln.compact == headline.compact and ln is not headline for ln in header
     )
     if not furniture:
         return None  # prose after a block without a new article's header: the same article goes on
@@ -531,13 +592,14 @@ def _mark_trailing_tags(lines: list[Line], start: int, end: int, block_of: dict[
 def _mark_repeats(lines: list[Line], start: int, end: int, title: Line | None, block_of: dict[int, str],
                   blocks: list[Removed]) -> None:
     """A repeated title is page furniture; a headline printed several times in a text is an embedded teaser."""
-    counts = Counter(ln.key for ln in lines[start:end] if ln.index not in block_of and not ln.removed)
+    compact = {ln.index: ln.compact for ln in lines[start:end]}
+    counts = Counter(compact[ln.index] for ln in lines[start:end] if ln.index not in block_of and not ln.removed)
     for line in lines[start:end]:
         if line.index in block_of or line.removed or line is title:
             continue
-        if title is not None and line.key == title.key and line.index > title.index:
+        if title is not None and compact[line.index] == title.compact and line.index > title.index:
             _mark_block(lines, line.index, line.index, "other", "repeated_title", blocks, block_of)
-        elif counts[line.key] >= 2 and line.is_headline and not line.is_prose:
+        elif counts[compact[line.index]] >= 2 and line.is_headline and not line.is_prose:
             _mark_block(lines, line.index, line.index, "related", "repeated_teaser", blocks, block_of)
 
 
