@@ -64,4 +64,10 @@ def analyze(
             dossier.errors.append(item)
         else:
             dossier.articles.append(pipeline(item))
+    if options.cross_document and dossier.articles:
+        from .crossdoc import link_and_cluster
+
+        result = link_and_cluster(dossier.articles, options)
+        dossier.reuse = [p.to_dict() for p in result.reuse]
+        dossier.stories = result.stories
     return dossier

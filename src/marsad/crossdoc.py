@@ -1,0 +1,152 @@
+"""Cross-document analysis of a batch: reuse passages between units, then stories, then paraphrases inside
+stories. Used by ``marsad.analyze``; the store (a later issue) drives the same indexes one article at a time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .doc import Article
+from .options import DEFAULT_OPTIONS, Options
+from .stages.reuse import ReuseIndex, ReusePassage, find_paraphrases
+from .stages.stories import StoryClusterer, arrival_order, profile_of
+from .units import Unit, units_of
+
+
+@dataclass(slots=True)
+class CrossDocResult:
+    units: list[Unit]
+    reuse: list[ReusePassage]
+    clusterer: StoryClusterer
+    stories: list[dict[str, Any]] = field(default_factory=list)
+
+
+def link_and_cluster(articles: Sequence[Article], options: Options = DEFAULT_OPTIONS,
+                     encoder: Any = None) -> CrossDocResult:
+    """Reuse passages among the articles' units, their stories, and paraphrases inside each story."""
+    if encoder is None:
+        from .vectors import default_encoder
+
+        encoder = default_encoder()
+    texts = {a.id: a.text for a in articles}
+    units = [u for a in articles for u in units_of(a)]
+    by_id = {u.id: u for u in units}
+
+    def sentence_similarity(sa: Any, ra: Any, sb: Any, rb: Any) -> float:
+        return encoder.similarity(texts[ra.article][sa.start:sa.end], texts[rb.article][sb.start:sb.end])
+
+    index = ReuseIndex(options.reuse)
+    passages = index.add_many(units, sentence_similarity)
+
+    # share of the shorter unit's words that two units have in common passages, both ways: a wire story
+    # copied whole links its copies; one borrowed sentence in an article about something else does not
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for p in passages:
+        shared[p.a, p.b] += p.words
+    links: dict[str, dict[str, float]] = defaultdict(dict)
+    for (a, b), words in shared.items():
+        share = min(1.0, words / max(1, min(len(by_id[a].tokens), len(by_id[b].tokens))))
+        links[a][b] = links[b][a] = share
+
+    clusterer = StoryClusterer(options.stories, encoder)
+    profiles = [profile_of(u, texts[u.article], clusterer.options) for u in units]
+    clusterer.observe(profiles)
+    for profile in arrival_order(profiles):
+        clusterer.add(profile, links.get(profile.id, {}))
+
+    members: dict[str, list[Unit]] = defaultdict(list)
+    for u in units:
+        members[clusterer.story_of[u.id]].append(u)
+    for story_units in members.values():
+        if len({u.article for u in story_units}) > 1:
+            passages.extend(find_paraphrases(story_units, texts, encoder, passages, index.options))
+
+    passages.sort(key=lambda p: (p.a_article, p.a_span.start, p.b_article, p.b_span.start))
+    result = CrossDocResult(units, passages, clusterer)
+    for story in clusterer.stories:
+        result.stories.append({
+            "id": story.id,
+            "label": clusterer.label(story),
+            "members": [{"article": a, "start": s, "end": e, "unit": m}
+                        for m, (a, s, e) in zip(story.members, story.spans, strict=True)],
+            "start_date": story.first,
+            "end_date": story.last,
+            "outlets": sorted({by_id[m].outlet or "" for m in story.members} - {""}),
+            "summary": [],
+            "timeline": [],
+            "facts": [],
+        })
+    return result
+
+
+@dataclass(slots=True)
+class AddResult:
+    passages: list[ReusePassage]
+    stories: dict[str, str]  # unit id -> story id
+
+
+class CrossDocState:
+    """The reuse index and story state for articles arriving one at a time (the store, `marsad watch`).
+
+    ``add`` finds the new article's reuse passages with everything indexed before, puts each of its units in a
+    story, and looks for paraphrases between it and its story's members. ``save``/``load`` keep the state in a
+    folder, so a later run extends the stories instead of rebuilding them.
+    """
+
+    def __init__(self, options: Options = DEFAULT_OPTIONS, encoder: Any = None) -> None:
+        if encoder is None:
+            from .vectors import default_encoder
+
+            encoder = default_encoder()
+        self.options = options
+        self.encoder = encoder
+        self.index = ReuseIndex(options.reuse)
+        self.clusterer = StoryClusterer(options.stories, encoder)
+        self.articles: dict[str, Article] = {}  # kept for paraphrase search with later arrivals
+
+    def add(self, article: Article) -> AddResult:
+        self.articles[article.id] = article
+        texts = {a.id: a.text for a in self.articles.values()}
+        encoder = self.encoder
+
+        def sentence_similarity(sa: Any, ra: Any, sb: Any, rb: Any) -> float:
+            return encoder.similarity(texts[ra.article][sa.start:sa.end], texts[rb.article][sb.start:sb.end])
+
+        passages: list[ReusePassage] = []
+        assigned: dict[str, str] = {}
+        for unit in units_of(article):
+            found = self.index.add(unit, sentence_similarity)
+            passages.extend(found)
+            shared: dict[str, int] = defaultdict(int)
+            for p in found:
+                shared[p.b] += p.words
+            n_unit = max(1, len(unit.tokens))
+            links = {b: min(1.0, w / min(n_unit, max(1, len(self.index.records[self.index.by_id[b]].hashes))))
+                     for b, w in shared.items()}
+            story_id = self.clusterer.add(profile_of(unit, article.text, self.clusterer.options), links)
+            assigned[unit.id] = story_id
+            members = [m for m in self.clusterer.stories[self.clusterer._position[story_id]].members
+                       if m != unit.id]
+            owners = {m: self.index.records[self.index.by_id[m]].article for m in members if m in self.index.by_id}
+            mates = [u for m, owner in owners.items() if owner in self.articles
+                     for u in units_of(self.articles[owner]) if u.id == m]
+            if mates:
+                passages.extend(p for p in find_paraphrases([unit, *mates], texts, encoder, found,
+                                                            self.index.options) if unit.id in (p.a, p.b))
+        return AddResult(passages, assigned)
+
+    def save(self, folder: str | Path) -> None:
+        folder = Path(folder)
+        self.index.save(folder)
+        self.clusterer.save(folder / "stories.json")
+
+    @classmethod
+    def load(cls, folder: str | Path, options: Options = DEFAULT_OPTIONS, encoder: Any = None) -> CrossDocState:
+        state = cls(options, encoder)
+        folder = Path(folder)
+        state.index = ReuseIndex.load(folder)
+        state.clusterer = StoryClusterer.load(folder / "stories.json", state.encoder)
+        return state

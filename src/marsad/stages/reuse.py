@@ -1,0 +1,537 @@
+"""Text reuse: which passages outlets share — verbatim, edited copies, or another translation.
+
+passim-style, in three steps:
+1. **Candidates** from an index of word 5-grams (matching forms, boilerplate excluded). An n-gram printed by
+   more than ``max_df`` units is a formula, not evidence, and is ignored. Two units sharing ``min_shared``
+   n-grams are a candidate pair. The index is a list of sorted numpy segments (merged like an LSM tree), so one
+   new article is matched against 100k in milliseconds and the index can be saved and reloaded.
+2. **Alignment** of each candidate pair: the shared n-grams are chained along diagonals (gaps and drift allowed,
+   so small edits and inserted attributions do not break a passage), each chain is extended over exactly
+   matching words at both ends, and reported as a pair of raw spans on word edges.
+3. **Kind**: ``verbatim`` (same words), ``near_copy`` (an edited copy covering most of a sentence), or
+   ``paraphrase`` — a short common phrase inside sentences that otherwise differ is another translation when
+   the sentences' vectors agree (``marsad.vectors``), and is dropped otherwise. ``find_paraphrases`` adds
+   sentence pairs with no common phrase at all, searched only inside a story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from ..doc import Span
+from ..options import ReuseOptions
+from ..units import Unit
+
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+# odd multipliers for combining token hashes into an n-gram hash (order matters)
+_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                         0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+                        dtype=np.uint64)
+_token_hashes: dict[str, int] = {}
+
+
+def token_hash(token: str) -> int:
+    """A stable 63-bit hash of a token (Python's ``hash`` changes between runs)."""
+    h = _token_hashes.get(token)
+    if h is None:
+        h = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little") >> 1
+        if len(_token_hashes) < 2_000_000:
+            _token_hashes[token] = h
+    return h
+
+
+@dataclass(slots=True)
+class UnitRecord:
+    """What the index keeps of a unit: enough to align it again without its text."""
+
+    id: str
+    article: str
+    outlet: str | None
+    published: str | None
+    hashes: np.ndarray  # token hashes, uint64
+    starts: np.ndarray  # raw start of each token, int64
+    ends: np.ndarray
+    sentences: np.ndarray  # first token index of each sentence, int64, ascending
+    blocks: np.ndarray  # text block of each token: passages never cross removed text between blocks
+    grams: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))  # unique n-gram hashes, sorted
+    gram_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # first position of each
+
+
+@dataclass(frozen=True, slots=True)
+class ReusePassage:
+    a: str  # unit ids
+    b: str
+    a_article: str
+    b_article: str
+    a_span: Span
+    b_span: Span
+    kind: str
+    score: float
+    earlier: str | None  # "a" | "b" | None
+    words: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": {"article": self.a_article, "start": self.a_span.start, "end": self.a_span.end, "unit": self.a},
+            "b": {"article": self.b_article, "start": self.b_span.start, "end": self.b_span.end, "unit": self.b},
+            "kind": self.kind,
+            "score": round(self.score, 3),
+            "earlier": self.earlier,
+            "words": self.words,
+        }
+
+
+def ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:
+    """Hash of every window of ``n`` token hashes (uint64, wrapping arithmetic)."""
+    if len(hashes) < n:
+        return np.zeros(0, np.uint64)
+    with np.errstate(over="ignore"):
+        out = hashes[: len(hashes) - n + 1] * _MULTIPLIERS[0]
+        for k in range(1, n):
+            out = out + hashes[k: len(hashes) - n + 1 + k] * _MULTIPLIERS[k]
+        out ^= out >> np.uint64(29)
+    return out
+
+
+def record_of(unit: Unit, options: ReuseOptions) -> UnitRecord:
+    hashes = np.fromiter((token_hash(t) for t in unit.tokens), np.uint64, len(unit.tokens))
+    starts = np.array(unit.starts, np.int64)
+    ends = np.array(unit.ends, np.int64)
+    blocks = np.array(unit.blocks, np.int64) if len(unit.blocks) == len(hashes) else np.zeros(len(hashes), np.int64)
+    sent_starts = np.searchsorted(starts, np.array([s.start for s in unit.sentences], np.int64))
+    sentences = np.unique(np.concatenate([[0], sent_starts])).astype(np.int64) if len(hashes) else np.zeros(0, np.int64)
+    record = UnitRecord(unit.id, unit.article, unit.outlet, unit.published, hashes, starts, ends, sentences, blocks)
+    record.grams, record.gram_pos = unit_grams(hashes, blocks, options.n)
+    return record
+
+
+def unit_grams(hashes: np.ndarray, blocks: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique n-gram hashes of a unit and the first position of each; n-grams across blocks left out."""
+    grams = ngram_hashes(hashes, n)
+    if not len(grams):
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    positions = np.flatnonzero(blocks[: len(grams)] == blocks[n - 1:])
+    values, first = np.unique(grams[positions], return_index=True)
+    return values, positions[first].astype(np.int64)
+
+
+# ---------------------------------------------------------------- alignment
+
+
+def _chains(seeds_a: np.ndarray, seeds_b: np.ndarray, options: ReuseOptions,
+            blocks_a: np.ndarray | None = None, blocks_b: np.ndarray | None = None) -> list[list[tuple[int, int]]]:
+    """Group seed positions (a, b) into chains running along a diagonal, allowing gaps and drift; a chain
+    never continues into another text block (removed text lies between)."""
+    order = np.lexsort((seeds_b, seeds_a))
+    chains: list[list[tuple[int, int]]] = []
+    open_chains: list[list[tuple[int, int]]] = []
+    for a, b in zip(seeds_a[order].tolist(), seeds_b[order].tolist(), strict=True):
+        best = None
+        best_cost = None
+        for chain in open_chains:
+            la, lb = chain[-1]
+            da, db = a - la, b - lb
+            reach = options.max_gap + options.n
+            same_block = blocks_a is None or (blocks_a[a] == blocks_a[la] and blocks_b[b] == blocks_b[lb])
+            if 0 < da <= reach and 0 < db <= reach and abs(da - db) <= options.max_drift and same_block:
+                cost = abs(da - db) + da
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = chain, cost
+        if best is None:
+            best = []
+            chains.append(best)
+        best.append((a, b))
+        # chains that can no longer be extended (their last seed is far behind) are closed
+        open_chains = [c for c in chains if a - c[-1][0] <= options.max_gap + options.n]
+    return chains
+
+
+_EDIT_STEPS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+
+
+def _extend(ha: list[int], hb: list[int], a0: int, a1: int, b0: int, b1: int,
+            max_edits: int = 3, confirm: int = 2, blocks_a: list[int] | None = None,
+            blocks_b: list[int] | None = None) -> tuple[int, int, int, int]:
+    """Grow the token ranges [a0, a1) / [b0, b1) over matching words at both ends, stepping over up to
+    ``max_edits`` small edits (a changed, added or dropped word) when ``confirm`` matching words follow; never
+    into another text block."""
+    if blocks_a is not None and blocks_b is not None:
+        # work inside the blocks the ranges start in
+        ba, bb = blocks_a[a0], blocks_b[b0]
+        lo_a, hi_a = blocks_a.index(ba), len(blocks_a) - blocks_a[::-1].index(ba)
+        lo_b, hi_b = blocks_b.index(bb), len(blocks_b) - blocks_b[::-1].index(bb)
+        x0, x1, y0, y1 = _extend(ha[lo_a:hi_a], hb[lo_b:hi_b], a0 - lo_a, a1 - lo_a, b0 - lo_b, b1 - lo_b,
+                                 max_edits, confirm)
+        return x0 + lo_a, x1 + lo_a, y0 + lo_b, y1 + lo_b
+    na, nb = len(ha), len(hb)
+
+    def matches(i: int, j: int, step: int) -> bool:
+        for k in range(confirm):
+            x, y = i + step * k, j + step * k
+            if not (0 <= x < na and 0 <= y < nb) or ha[x] != hb[y]:
+                return False
+        return True
+
+    edits = 0
+    while True:  # to the right
+        if a1 < na and b1 < nb and ha[a1] == hb[b1]:
+            a1, b1 = a1 + 1, b1 + 1
+            continue
+        if edits >= max_edits:
+            break
+        for da, db in _EDIT_STEPS:
+            if matches(a1 + da, b1 + db, 1):
+                a1, b1, edits = a1 + da, b1 + db, edits + 1
+                break
+        else:
+            break
+    edits = 0
+    while True:  # to the left
+        if a0 > 0 and b0 > 0 and ha[a0 - 1] == hb[b0 - 1]:
+            a0, b0 = a0 - 1, b0 - 1
+            continue
+        if edits >= max_edits:
+            break
+        for da, db in _EDIT_STEPS:
+            if matches(a0 - 1 - da, b0 - 1 - db, -1):
+                a0, b0, edits = a0 - da, b0 - db, edits + 1
+                break
+        else:
+            break
+    return a0, a1, b0, b1
+
+
+def _sentence_range(rec: UnitRecord, i0: int, i1: int) -> tuple[int, int]:
+    """Token range of the sentences that contain tokens [i0, i1)."""
+    s = rec.sentences
+    lo = int(s[np.searchsorted(s, i0, side="right") - 1]) if len(s) else 0
+    k = int(np.searchsorted(s, i1 - 1, side="right"))
+    hi = int(s[k]) if k < len(s) else len(rec.hashes)
+    return lo, hi
+
+
+def _earlier(a: UnitRecord, b: UnitRecord) -> str | None:
+    if a.published and b.published and a.published != b.published:
+        return "a" if a.published < b.published else "b"
+    return None
+
+
+SimilarityFn = Callable[[Span, UnitRecord, Span, UnitRecord], float]
+
+
+def align(a: UnitRecord, b: UnitRecord, options: ReuseOptions,
+          sentence_similarity: SimilarityFn | None = None) -> list[ReusePassage]:
+    """Aligned passages of two units sharing n-grams. ``sentence_similarity`` (vector cosine of two raw spans)
+    decides whether a short common phrase in otherwise different sentences is a paraphrase."""
+    common, ia, ib = np.intersect1d(a.grams, b.grams, assume_unique=True, return_indices=True)
+    if len(common) < options.min_shared:
+        return []
+    passages: list[ReusePassage] = []
+    seen: set[tuple[int, int, int, int]] = set()
+    n = options.n
+    ha, hb = a.hashes.tolist(), b.hashes.tolist()
+    la, lb = a.blocks.tolist(), b.blocks.tolist()
+    for chain in _chains(a.gram_pos[ia], b.gram_pos[ib], options, a.blocks, b.blocks):
+        if len(chain) < options.min_shared:
+            continue
+        a0, b0 = chain[0]
+        a1, b1 = chain[-1][0] + n, chain[-1][1] + n
+        a0, a1, b0, b1 = _extend(ha, hb, a0, a1, b0, b1, blocks_a=la, blocks_b=lb)
+        if min(a1 - a0, b1 - b0) < options.min_tokens or (a0, a1, b0, b1) in seen:
+            continue
+        seen.add((a0, a1, b0, b1))
+        ta, tb = ha[a0:a1], hb[b0:b1]
+        similarity = Indel.normalized_similarity(ta, tb)
+        sa0, sa1 = _sentence_range(a, a0, a1)
+        sb0, sb1 = _sentence_range(b, b0, b1)
+        coverage = max((a1 - a0) / max(1, sa1 - sa0), (b1 - b0) / max(1, sb1 - sb0))
+        is_copy = (coverage >= options.copy_coverage or min(a1 - a0, b1 - b0) >= options.long_copy) and (
+            similarity >= options.near_copy_similarity
+        )
+        if is_copy:
+            kind = "verbatim" if ta == tb else "near_copy"
+            span_a = Span(int(a.starts[a0]), int(a.ends[a1 - 1]))
+            span_b = Span(int(b.starts[b0]), int(b.ends[b1 - 1]))
+            score = similarity
+        else:
+            # a common phrase inside different sentences: another translation, or a coincidence
+            span_a = Span(int(a.starts[sa0]), int(a.ends[sa1 - 1]))
+            span_b = Span(int(b.starts[sb0]), int(b.ends[sb1 - 1]))
+            if sentence_similarity is None:
+                continue
+            score = sentence_similarity(span_a, a, span_b, b)
+            if score < options.paraphrase_cosine:
+                continue
+            kind = "paraphrase"
+        passages.append(ReusePassage(a.id, b.id, a.article, b.article, span_a, span_b, kind, float(score),
+                                     _earlier(a, b), int(min(a1 - a0, b1 - b0))))
+    return _merge_overlapping(passages)
+
+
+def _merge_overlapping(passages: list[ReusePassage]) -> list[ReusePassage]:
+    """Keep one passage where several cover the same text on both sides (the longest)."""
+    kept: list[ReusePassage] = []
+    for p in sorted(passages, key=lambda p: -(len(p.a_span) + len(p.b_span))):
+        if any(p.a_span.overlaps(q.a_span) and p.b_span.overlaps(q.b_span) for q in kept):
+            continue
+        kept.append(p)
+    return sorted(kept, key=lambda p: (p.a_span.start, p.b_span.start))
+
+
+# ---------------------------------------------------------------- the index
+
+
+class ReuseIndex:
+    """An n-gram index of units that finds, for each added unit, its reuse passages with earlier ones."""
+
+    def __init__(self, options: ReuseOptions | None = None) -> None:
+        self.options = options or ReuseOptions()
+        self.records: list[UnitRecord] = []
+        self.by_id: dict[str, int] = {}
+        # sorted segments of (gram hash, record index); small new segments are merged into larger ones
+        self._segments: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    # -- building
+    def _append(self, record: UnitRecord) -> int:
+        if record.id in self.by_id:
+            raise ValueError(f"unit {record.id} is already indexed")
+        idx = len(self.records)
+        self.records.append(record)
+        self.by_id[record.id] = idx
+        return idx
+
+    def _push_segment(self, grams: np.ndarray, owners: np.ndarray) -> None:
+        order = np.argsort(grams, kind="stable")
+        self._segments.append((grams[order], owners[order]))
+        while len(self._segments) > 1 and len(self._segments[-2][0]) <= 2 * len(self._segments[-1][0]):
+            g2, o2 = self._segments.pop()
+            g1, o1 = self._segments.pop()
+            grams = np.concatenate([g1, g2])
+            owners = np.concatenate([o1, o2])
+            order = np.argsort(grams, kind="stable")
+            self._segments.append((grams[order], owners[order]))
+
+    def _candidates(self, record: UnitRecord, exclude_article: str) -> list[int]:
+        """Indexed units sharing at least ``min_shared`` informative n-grams with ``record``."""
+        if not len(record.grams) or not self._segments:
+            return []
+        owners_all: list[np.ndarray] = []
+        df = np.zeros(len(record.grams), np.int64)
+        spans = []
+        for grams, owners in self._segments:
+            lo = np.searchsorted(grams, record.grams, side="left")
+            hi = np.searchsorted(grams, record.grams, side="right")
+            df += hi - lo
+            spans.append((owners, lo, hi))
+        keep = (df > 0) & (df < self.options.max_df)
+        for owners, lo, hi in spans:
+            for start, stop in zip(lo[keep].tolist(), hi[keep].tolist(), strict=True):
+                if stop > start:
+                    owners_all.append(owners[start:stop])
+        if not owners_all:
+            return []
+        found, counts = np.unique(np.concatenate(owners_all), return_counts=True)
+        out = []
+        for idx, count in zip(found.tolist(), counts.tolist(), strict=True):
+            if count >= self.options.min_shared and self.records[idx].article != exclude_article:
+                out.append(idx)
+        return out
+
+    def add(self, unit: Unit | UnitRecord, sentence_similarity: SimilarityFn | None = None) -> list[ReusePassage]:
+        """Index one unit; return its passages shared with units indexed before (``a`` is the new unit)."""
+        record = unit if isinstance(unit, UnitRecord) else record_of(unit, self.options)
+        passages: list[ReusePassage] = []
+        for idx in self._candidates(record, record.article):
+            passages.extend(align(record, self.records[idx], self.options, sentence_similarity))
+        own = self._append(record)
+        if len(record.grams):
+            self._push_segment(record.grams, np.full(len(record.grams), own, np.int64))
+        return passages
+
+    def add_many(self, units: Sequence[Unit | UnitRecord],
+                 sentence_similarity: SimilarityFn | None = None) -> list[ReusePassage]:
+        """Index many units at once: one grouping pass over all n-grams instead of a lookup per unit.
+
+        Gives the same passages as adding the units one by one (pairs among the new units and with the old).
+        """
+        records = [u if isinstance(u, UnitRecord) else record_of(u, self.options) for u in units]
+        first = len(self.records)
+        for record in records:
+            self._append(record)
+        new_grams = [r.grams for r in records]
+        new_owners = [np.full(len(r.grams), first + i, np.int64) for i, r in enumerate(records)]
+        grams = np.concatenate([*new_grams, *(g for g, _ in self._segments)]) if records else np.zeros(0, np.uint64)
+        owners = np.concatenate([*new_owners, *(o for _, o in self._segments)]) if records else np.zeros(0, np.int64)
+        pairs = self._pairs(grams, owners, first)
+        self._segments = []
+        if len(grams):
+            self._push_segment(grams, owners)
+        passages: list[ReusePassage] = []
+        for i, j in pairs:
+            # the later-indexed unit is "a", as with add()
+            a, b = (self.records[j], self.records[i]) if j >= first else (self.records[i], self.records[j])
+            if a.article != b.article:
+                passages.extend(align(a, b, self.options, sentence_similarity))
+        return passages
+
+    def _pairs(self, grams: np.ndarray, owners: np.ndarray, first_new: int) -> list[tuple[int, int]]:
+        """Unit pairs (i < j, j new) sharing >= min_shared n-grams printed by at most max_df units."""
+        if not len(grams):
+            return []
+        order = np.argsort(grams, kind="stable")
+        g, o = grams[order], owners[order]
+        cut = np.flatnonzero(np.diff(g)) + 1
+        starts = np.concatenate([[0], cut])
+        sizes = np.diff(np.concatenate([starts, [len(g)]]))
+        ok = (sizes >= 2) & (sizes <= self.options.max_df)
+        keys: list[np.ndarray] = []
+        n_units = np.int64(len(self.records))
+        two = starts[ok & (sizes == 2)]
+        if len(two):
+            x, y = o[two], o[two + 1]
+            keys.append(np.minimum(x, y) * n_units + np.maximum(x, y))
+        for s, size in zip(starts[ok & (sizes > 2)].tolist(), sizes[ok & (sizes > 2)].tolist(), strict=True):
+            members = o[s:s + size]
+            i, j = np.triu_indices(size, k=1)
+            x, y = members[i], members[j]
+            keys.append(np.minimum(x, y) * n_units + np.maximum(x, y))
+        if not keys:
+            return []
+        uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
+        uniq = uniq[counts >= self.options.min_shared]
+        pairs = [(int(k // n_units), int(k % n_units)) for k in uniq.tolist()]
+        return [(i, j) for i, j in pairs if j >= first_new and i != j]
+
+    # -- persistence
+    def save(self, folder: str | Path) -> None:
+        """Write the index to ``folder`` (numpy arrays + JSON); ``ReuseIndex.load`` reads it back."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "options": asdict(self.options),
+            "units": [{"id": r.id, "article": r.article, "outlet": r.outlet, "published": r.published}
+                      for r in self.records],
+        }
+        arrays: dict[str, np.ndarray] = {}
+        for name in ("hashes", "starts", "ends", "sentences", "blocks"):
+            parts = [getattr(r, name) for r in self.records]
+            arrays[name] = np.concatenate(parts) if parts else np.zeros(0)
+            arrays[name + "_len"] = np.array([len(p) for p in parts], np.int64)
+        np.savez(folder / "reuse_index.npz", **arrays)
+        (folder / "reuse_index.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: str | Path) -> ReuseIndex:
+        folder = Path(folder)
+        meta = json.loads((folder / "reuse_index.json").read_text(encoding="utf-8"))
+        index = cls(ReuseOptions(**meta["options"]))
+        data = np.load(folder / "reuse_index.npz")
+        cut = {name: np.cumsum(np.concatenate([[0], data[name + "_len"]])) for name in
+               ("hashes", "starts", "ends", "sentences", "blocks")}
+        records = []
+        for k, u in enumerate(meta["units"]):
+            parts = {name: data[name][cut[name][k]:cut[name][k + 1]] for name in cut}
+            record = UnitRecord(u["id"], u["article"], u["outlet"], u["published"],
+                                parts["hashes"].astype(np.uint64), parts["starts"].astype(np.int64),
+                                parts["ends"].astype(np.int64), parts["sentences"].astype(np.int64),
+                                parts["blocks"].astype(np.int64))
+            record.grams, record.gram_pos = unit_grams(record.hashes, record.blocks, index.options.n)
+            records.append(record)
+        for record in records:
+            index._append(record)
+        grams = [r.grams for r in records]
+        if grams and sum(len(g) for g in grams):
+            index._push_segment(np.concatenate(grams),
+                                np.concatenate([np.full(len(g), i, np.int64) for i, g in enumerate(grams)]))
+        return index
+
+
+def passages_between(units: Iterable[Unit], options: ReuseOptions | None = None,
+                     sentence_similarity: SimilarityFn | None = None) -> list[ReusePassage]:
+    """All reuse passages among ``units`` (a batch), found with one index."""
+    index = ReuseIndex(options)
+    return index.add_many(list(units), sentence_similarity)
+
+
+def content_terms(tokens: Sequence[str]) -> set[str]:
+    from ..resources.stopwords import STOPWORD_LIST
+    from ..units import match_form
+    from .normalize import normalize
+
+    stop = {match_form(normalize(w)) for w in STOPWORD_LIST}
+    return {t for t in tokens if len(t) >= 3 and t not in stop}
+
+
+def find_paraphrases(units: Sequence[Unit], texts: dict[str, str], encoder: Any,
+                     known: Sequence[ReusePassage] = (), options: ReuseOptions | None = None,
+                     min_shared_terms: int = 2) -> list[ReusePassage]:
+    """Sentence pairs that say the same thing in other words (another translation), between units of
+    different articles — meant for the units of one story, so the search is never all-pairs over a corpus.
+
+    A pair needs a vector cosine of at least ``paraphrase_cosine`` and ``min_shared_terms`` common content words
+    (names and numbers survive translation); consecutive matching sentences merge into one passage. Text already
+    covered by a ``known`` passage between the same two units is skipped.
+    """
+    options = options or ReuseOptions()
+    sentences: list[tuple[Unit, Span]] = [(u, s) for u in units for s in u.sentences]
+    if len(sentences) < 2:
+        return []
+    vectors = encoder.encode([texts[u.article][s.start:s.end] for u, s in sentences])
+    terms = [content_terms(u.tokens[slice(*u.token_range(s))]) for u, s in sentences]
+    by_unit: dict[str, list[int]] = {}
+    for k, (u, _) in enumerate(sentences):
+        by_unit.setdefault(u.id, []).append(k)
+    covered: dict[tuple[str, str], list[tuple[Span, Span]]] = {}
+    for p in known:
+        covered.setdefault((p.a, p.b), []).append((p.a_span, p.b_span))
+        covered.setdefault((p.b, p.a), []).append((p.b_span, p.a_span))
+    unit_list = [u for u in units if u.id in by_unit]
+    out: list[ReusePassage] = []
+    for x in range(len(unit_list)):
+        for y in range(x + 1, len(unit_list)):
+            ua, ub = unit_list[x], unit_list[y]
+            if ua.article == ub.article:
+                continue
+            # "a" is the later unit, as in the n-gram index
+            if (ua.published or "", ua.id) < (ub.published or "", ub.id):
+                ua, ub = ub, ua
+            ka, kb = by_unit[ua.id], by_unit[ub.id]
+            sims = vectors[ka] @ vectors[kb].T
+            done = covered.get((ua.id, ub.id), [])
+            matches = []
+            for i, j in zip(*np.nonzero(sims >= options.paraphrase_cosine), strict=True):
+                sa, sb = sentences[ka[i]][1], sentences[kb[j]][1]
+                if len(terms[ka[i]] & terms[kb[j]]) < min_shared_terms:
+                    continue
+                if any(sa.overlaps(da) or sb.overlaps(db) for da, db in done):
+                    continue
+                matches.append((int(i), int(j), float(sims[i, j])))
+            matches.sort()
+            run: list[tuple[int, int, float]] = []
+            for m in [*matches, None]:
+                if m is not None and run and m[0] == run[-1][0] + 1 and m[1] == run[-1][1] + 1:
+                    run.append(m)
+                    continue
+                if run:
+                    sa = Span(sentences[ka[run[0][0]]][1].start, sentences[ka[run[-1][0]]][1].end)
+                    sb = Span(sentences[kb[run[0][1]]][1].start, sentences[kb[run[-1][1]]][1].end)
+                    i0, i1 = ua.token_range(sa)
+                    j0, j1 = ub.token_range(sb)
+                    earlier = None
+                    if ua.published and ub.published and ua.published != ub.published:
+                        earlier = "a" if ua.published < ub.published else "b"
+                    out.append(ReusePassage(ua.id, ub.id, ua.article, ub.article, sa, sb, "paraphrase",
+                                            sum(r[2] for r in run) / len(run), earlier, min(i1 - i0, j1 - j0)))
+                run = [m] if m is not None else []
+    return out

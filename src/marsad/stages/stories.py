@@ -1,0 +1,297 @@
+"""Incremental story clustering: each unit (article or glued part) joins an existing story or starts one.
+
+A story is one specific event, not a topic. Units arrive in publication order (ties by id, so the result does
+not depend on file order). A unit is compared only with stories active within ``window_days`` of its date, on:
+* reuse links: a copied passage shared with a member is strong evidence of the same event;
+* the sentence vector of its title and lead against the story's centroid (topic and framing);
+* its vocabulary against the story's, weighted by rarity: names, places and numbers tell two football matches
+  or two ministries' statements of the same day apart, where vectors see one topic.
+The state (stories, vocabulary counts) can be saved and reloaded, so the store can add one article at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..options import StoryOptions
+from ..resources.stopwords import STOPWORD_LIST
+from ..units import Unit, match_form
+from .normalize import normalize
+
+_STOP = frozenset(match_form(normalize(w)) for w in STOPWORD_LIST) | frozenset(normalize(w) for w in STOPWORD_LIST)
+
+
+@dataclass(slots=True)
+class UnitProfile:
+    id: str
+    article: str
+    start: int
+    end: int
+    published: str | None
+    title: str
+    lead: str
+    terms: dict[str, float]  # content word -> 1 + log(count); the title's words count twice
+    vector: np.ndarray | None = None
+
+
+@dataclass(slots=True)
+class Story:
+    id: str
+    members: list[str] = field(default_factory=list)  # unit ids in arrival order
+    spans: list[tuple[str, int, int]] = field(default_factory=list)  # (article, start, end) of each member
+    first: str | None = None  # ISO dates
+    last: str | None = None
+    vector_sum: np.ndarray = field(default_factory=lambda: np.zeros(512, np.float32))
+    term_counts: Counter[str] = field(default_factory=Counter)  # how many members use each word
+    term_weights: Counter[str] = field(default_factory=Counter)  # summed weights (repeats, title) of each word
+    titles: list[tuple[str, str]] = field(default_factory=list)  # (unit id, title)
+    core: list[str] | None = None  # identifying words, cached until the story changes
+
+    def centroid(self) -> np.ndarray:
+        norm = float(np.linalg.norm(self.vector_sum))
+        return self.vector_sum / norm if norm else self.vector_sum
+
+
+_NO_DAY = -(10**9)  # "no date" in the day arrays
+
+
+def _parse(d: str | None) -> date | None:
+    try:
+        return date.fromisoformat(d) if d else None
+    except ValueError:
+        return None
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _is_content(t: str) -> bool:
+    return (t.isdigit() and len(t) >= 2) or (len(t) >= 3 and not t.isdigit() and t not in _STOP)
+
+
+def profile_of(unit: Unit, text: str, options: StoryOptions) -> UnitProfile:
+    """What clustering looks at: title, lead (first sentences) and the unit's distinctive vocabulary."""
+    sentences = [text[s.start:s.end] for s in unit.sentences]
+    title = unit.title or (sentences[0] if sentences else "")
+    lead_sents = [s for s in sentences if s.strip() != title.strip()][: options.lead_sentences]
+    counts = Counter(t for t in unit.tokens if _is_content(t))
+    title_terms = {match_form(t) for t in _WORD.findall(normalize(title))}
+    terms = {t: (1.0 + math.log(c)) * (2.0 if t in title_terms else 1.0) for t, c in counts.items()}
+    extent = unit.extent
+    return UnitProfile(unit.id, unit.article, extent.start, extent.end, unit.published, title,
+                       " ".join(lead_sents), terms)
+
+
+class StoryClusterer:
+    """Assigns units to stories one at a time; ``add`` returns the story id."""
+
+    def __init__(self, options: StoryOptions | None = None, encoder: Any = None) -> None:
+        self.options = options or StoryOptions()
+        self._encoder = encoder
+        self.stories: list[Story] = []
+        self.story_of: dict[str, str] = {}  # unit id -> story id
+        self.doc_freq: Counter[str] = Counter()
+        self.n_units = 0
+        self._observed: set[str] = set()
+        self._position: dict[str, int] = {}  # story id -> index in self.stories
+        self._centroids = np.zeros((0, 512), np.float32)
+        self._first_day = np.zeros(0, np.int64)
+        self._last_day = np.zeros(0, np.int64)
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from ..vectors import default_encoder
+
+            self._encoder = default_encoder()
+        return self._encoder
+
+    def _idf(self, term: str) -> float:
+        return math.log((self.n_units + 1) / (self.doc_freq.get(term, 0) + 1)) + 1.0
+
+    def core(self, terms: Mapping[str, float], k: int) -> list[str]:
+        """The ``k`` words that identify a text: frequent in it, rare elsewhere (names, places, numbers)."""
+        return sorted(terms, key=lambda t: (-terms[t] * self._idf(t), t))[:k]
+
+    def _lexical(self, terms: Mapping[str, float], story: Story) -> float:
+        """Agreement of identifying words, both ways: how much of the unit's core the story's members use, and
+        how much of the story's core the unit uses. Two football matches of one day share the topic's words
+        but not their clubs; a follow-up of an event shares its names and places."""
+        n = len(story.members)
+        core_u = self.core(terms, self.options.core_terms)
+        weights = [self._idf(t) for t in core_u]
+        if not weights:
+            return 0.0
+        to_story = sum(w * story.term_counts.get(t, 0) / n for t, w in zip(core_u, weights, strict=True))
+        to_story /= sum(weights)
+        if story.core is None:
+            story.core = self.core(story.term_weights, self.options.core_terms)
+        core_s = story.core
+        weights_s = [self._idf(t) for t in core_s]
+        to_unit = sum(w for t, w in zip(core_s, weights_s, strict=True) if t in terms) / sum(weights_s)
+        return 0.5 * (to_story + to_unit)
+
+    def observe(self, profiles: Iterable[UnitProfile]) -> None:
+        """Count the vocabulary of units about to be added (a batch), so rarity is judged on all of them and
+        the result does not depend on arrival order. ``add`` then does not count them again."""
+        for p in profiles:
+            self.n_units += 1
+            self.doc_freq.update(p.terms.keys())
+            self._observed.add(p.id)
+
+    def _in_window(self, story: Story, when: date | None) -> bool:
+        if when is None:
+            return True
+        first, last = _parse(story.first), _parse(story.last)
+        if first is None or last is None:
+            return True
+        w = timedelta(days=self.options.window_days)
+        return first - w <= when <= last + w
+
+    def score(self, profile: UnitProfile, story: Story, linked: Mapping[str, float]) -> tuple[float, float, float]:
+        """(combined, vector, lexical) similarity of a unit to a story."""
+        vec = float(profile.vector @ story.centroid()) if profile.vector is not None else 0.0
+        lex = self._lexical(profile.terms, story)
+        combined = self.options.vector_weight * vec + (1 - self.options.vector_weight) * lex
+        if any(share >= self.options.link_min_share and self.story_of.get(u) == story.id
+               for u, share in linked.items()):
+            combined += self.options.link_bonus
+        return combined, vec, lex
+
+    def _grow(self) -> None:
+        n = len(self.stories)
+        if n > len(self._centroids):
+            cap = max(64, 2 * len(self._centroids))
+            for name, fill in (("_centroids", 0.0), ("_first_day", _NO_DAY), ("_last_day", _NO_DAY)):
+                old = getattr(self, name)
+                new = np.full((cap, *old.shape[1:]), fill, old.dtype)
+                new[: len(old)] = old
+                setattr(self, name, new)
+
+    def _refresh(self, i: int) -> None:
+        """Keep the arrays used to search stories in step with story ``i``."""
+        self._grow()
+        story = self.stories[i]
+        self._centroids[i] = story.centroid()
+        first, last = _parse(story.first), _parse(story.last)
+        self._first_day[i] = first.toordinal() if first else _NO_DAY
+        self._last_day[i] = last.toordinal() if last else _NO_DAY
+        story.core = None
+
+    def candidates(self, vector: np.ndarray, when: date | None, k: int) -> list[int]:
+        """The ``k`` stories in the time window whose centroids are closest to ``vector`` (one matrix product,
+        so assignment stays fast with many stories)."""
+        n = len(self.stories)
+        if not n:
+            return []
+        in_window = np.ones(n, bool)
+        if when is not None:
+            day, w = when.toordinal(), self.options.window_days
+            first, last = self._first_day[:n], self._last_day[:n]
+            in_window = (first == _NO_DAY) | ((first - w <= day) & (day <= last + w))
+        idx = np.flatnonzero(in_window)
+        if len(idx) <= k:
+            return idx.tolist()
+        sims = self._centroids[idx] @ vector
+        return idx[np.argpartition(-sims, k)[:k]].tolist()
+
+    def add(self, profile: UnitProfile, linked: Mapping[str, float] | None = None) -> str:
+        """Put a unit in its story. ``linked``: unit id -> share of words in passages copied between the two."""
+        linked = linked or {}
+        if profile.vector is None:
+            profile.vector = self.encoder.encode([f"{profile.title}. {profile.lead}".strip()])[0]
+        if profile.id in self._observed:
+            self._observed.discard(profile.id)
+        else:
+            self.n_units += 1
+            self.doc_freq.update(profile.terms.keys())
+        when = _parse(profile.published)
+        linked_stories = {self._position[self.story_of[u]] for u, share in linked.items()
+                          if share >= self.options.link_min_share and u in self.story_of}
+        best: int | None = None
+        best_score = self.options.join_threshold
+        for i in sorted(set(self.candidates(profile.vector, when, self.options.candidates)) | linked_stories):
+            story = self.stories[i]
+            if not self._in_window(story, when):
+                continue
+            combined, _, lex = self.score(profile, story, linked)
+            strong_link = i in linked_stories
+            if (lex >= self.options.min_lexical or strong_link) and combined >= best_score:
+                best, best_score = i, combined
+        if best is None:
+            self.stories.append(Story(id=f"S{len(self.stories) + 1}"))
+            best = len(self.stories) - 1
+            self._position[self.stories[best].id] = best
+        self._join(self.stories[best], profile)
+        self._refresh(best)
+        return self.stories[best].id
+
+    def _join(self, story: Story, profile: UnitProfile) -> None:
+        story.members.append(profile.id)
+        story.spans.append((profile.article, profile.start, profile.end))
+        if profile.published:
+            story.first = min(filter(None, [story.first, profile.published]))
+            story.last = max(filter(None, [story.last, profile.published]))
+        if profile.vector is not None:
+            story.vector_sum = story.vector_sum + profile.vector
+        story.term_counts.update(profile.terms.keys())
+        story.term_weights.update(profile.terms)
+        story.titles.append((profile.id, profile.title))
+        self.story_of[profile.id] = story.id
+
+    def label(self, story: Story) -> str:
+        """The member title closest to the story's centroid."""
+        titles = [t for _, t in story.titles if t]
+        if not titles:
+            return ""
+        if len(titles) == 1:
+            return titles[0]
+        vectors = self.encoder.encode(titles)
+        return titles[int(np.argmax(vectors @ story.centroid()))]
+
+    # -- persistence
+    def save(self, path: str | Path) -> None:
+        data = {
+            "options": asdict(self.options),
+            "n_units": self.n_units,
+            "doc_freq": dict(self.doc_freq),
+            "stories": [
+                {"id": s.id, "members": s.members, "spans": s.spans, "first": s.first, "last": s.last,
+                 "vector_sum": s.vector_sum.tolist(), "term_counts": dict(s.term_counts),
+                 "term_weights": dict(s.term_weights), "titles": s.titles}
+                for s in self.stories
+            ],
+        }
+        Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path, encoder: Any = None) -> StoryClusterer:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        clusterer = cls(StoryOptions(**data["options"]), encoder)
+        clusterer.n_units = data["n_units"]
+        clusterer.doc_freq = Counter(data["doc_freq"])
+        for s in data["stories"]:
+            story = Story(s["id"], list(s["members"]), [tuple(x) for x in s["spans"]], s["first"], s["last"],
+                          np.asarray(s["vector_sum"], np.float32), Counter(s["term_counts"]),
+                          Counter(s["term_weights"]), [tuple(x) for x in s["titles"]])
+            clusterer.stories.append(story)
+            clusterer._position[story.id] = len(clusterer.stories) - 1
+            clusterer._refresh(len(clusterer.stories) - 1)
+            for m in story.members:
+                clusterer.story_of[m] = story.id
+        return clusterer
+
+
+def arrival_order(profiles: Iterable[UnitProfile]) -> list[UnitProfile]:
+    """Publication order, ties (and undated units, last) by id: the same result whatever the file order."""
+    return sorted(profiles, key=lambda p: (p.published or "9999-99-99", p.id))

@@ -1,0 +1,95 @@
+"""Story clustering: the seeds' expected stories, near-miss events in tests/fixtures/stories, order independence,
+and incremental extension from a saved state."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from marsad.analyze import analyze
+from marsad.crossdoc import CrossDocState, link_and_cluster
+from marsad.options import Options
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stories"
+# pairwise F1 of the clustering on the near-miss fixtures; kept in the evaluation baseline
+BASELINE = json.loads((Path(__file__).resolve().parents[1] / "baseline.json").read_text("utf-8"))
+
+
+def members(d: dict[str, Any]) -> list[set[str]]:
+    return [{m["unit"] for m in s["members"]} for s in d["stories"]]
+
+
+def test_seeds_form_the_expected_stories(seed_dossier: dict[str, Any], validate_dossier: Any) -> None:
+    assert sorted(map(sorted, members(seed_dossier))) == [["000", "001", "002", "003"], ["001#2"], ["004"]]
+    by_members = {frozenset(m["unit"] for m in s["members"]): s for s in seed_dossier["stories"]}
+    summit = by_members[frozenset({"000", "001", "002", "003"})]
+    assert (summit["start_date"], summit["end_date"]) == ("2023-09-13", "2023-09-13")
+    assert by_members[frozenset({"001#2"})]["start_date"] == "2024-11-22"
+    assert summit["label"], "every story has a label"
+    oreshnik = by_members[frozenset({"001#2"})]["members"][0]
+    assert oreshnik["article"] == "001" and oreshnik["start"] > 9000, "a glued part is a member span of its own"
+    assert validate_dossier(seed_dossier) == []
+
+
+def pairwise_f1(predicted: list[set[str]], gold: dict[str, list[str]]) -> tuple[float, float, float]:
+    g = {a: s for s, ids in gold.items() for a in ids}
+    p = {a: k for k, m in enumerate(predicted) for a in m}
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(sorted(p), 2):
+        same_g, same_p = g[a] == g[b], p[a] == p[b]
+        tp += same_g and same_p
+        fp += same_p and not same_g
+        fn += same_g and not same_p
+    precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
+
+
+@pytest.fixture(scope="module")
+def fixture_articles() -> list[Any]:
+    return analyze([FIXTURES], Options(cross_document=False)).articles
+
+
+def test_near_miss_events_are_separate_stories(fixture_articles: list[Any]) -> None:
+    gold = json.loads((FIXTURES / "gold.json").read_text("utf-8"))["stories"]
+    result = link_and_cluster(fixture_articles)
+    stories = [{m["unit"] for m in s["members"]} for s in result.stories]
+    precision, recall, f1 = pairwise_f1(stories, gold)
+    assert f1 >= BASELINE["stories_fixtures_pairwise_f1"], (precision, recall, f1)
+    # the two fires of the week (different cities) and the two ministries' statements never share a story
+    for story in stories:
+        kinds = {a.split("-")[1] + a.split("-")[2] for a in story}
+        assert not ({"factoryfire", "warehousefire"} <= kinds)
+        assert not ({"measlescampaign", "examschedule"} <= kinds)
+
+
+def test_result_does_not_depend_on_file_order(fixture_articles: list[Any]) -> None:
+    first = link_and_cluster(fixture_articles)
+    shuffled = list(fixture_articles)
+    random.Random(7).shuffle(shuffled)
+    second = link_and_cluster(shuffled)
+    as_sets = lambda r: sorted(sorted(m["unit"] for m in s["members"]) for s in r.stories)  # noqa: E731
+    assert as_sets(first) == as_sets(second)
+
+
+def test_incremental_state_extends_saved_stories(seeds_dir: Path, tmp_path: Path) -> None:
+    articles = {a.id: a for a in analyze([seeds_dir], Options(cross_document=False)).articles}
+    state = CrossDocState()
+    for aid in ("000", "001", "004"):
+        state.add(articles[aid])
+    state.save(tmp_path / "state")
+    reloaded = CrossDocState.load(tmp_path / "state")
+    reloaded.articles.update({k: articles[k] for k in ("000", "001", "004")})
+    summit = reloaded.clusterer.story_of["000"]
+    assert reloaded.clusterer.story_of["001"] == summit
+    result = reloaded.add(articles["002"])
+    assert result.stories == {"002": summit}, "a new article joins its story after a reload"
+    kinds = {(p.b, p.kind) for p in result.passages}
+    assert ("001", "near_copy") in kinds
+    assert len(reloaded.clusterer.stories) == 3, "the stories are extended, not rebuilt"
+    shutil.rmtree(tmp_path / "state")
