@@ -18,7 +18,9 @@ class ReuseOptions:
     copy_coverage: float = 0.6  # share of its sentences a copied passage covers on at least one side
     long_copy: int = 20  # a common run this long is a copy whatever the sentences around it
     near_copy_similarity: float = 0.7  # word similarity of an edited copy
-    paraphrase_cosine: float = 0.75  # sentence-vector cosine for another translation
+    paraphrase_cosine: float = 0.75  # sentence-vector cosine for another translation of a shared phrase
+    story_paraphrase_cosine: float = 0.6  # ... for a re-worded sentence of the same story (no common phrase)
+    story_paraphrase_terms: int = 3  # content words such a pair must share (names and numbers survive rewording)
 
 
 @dataclass(frozen=True, slots=True)

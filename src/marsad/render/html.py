@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from .markdown import excerpt
+
 _env = Environment(
     loader=PackageLoader("marsad", "render/templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
@@ -45,4 +47,15 @@ def render_html(d: dict[str, Any]) -> str:
         {**a, "segments": text_segments(a), "removed_counts": sorted(Counter(r["kind"] for r in a["removed"]).items())}
         for a in d["articles"]
     ]
-    return _env.get_template("dossier.html.j2").render(d=d, articles=articles)
+    titles = {a["id"]: a["title"] for a in d["articles"]}
+    titles.update({p["id"]: p["title"] for a in d["articles"] for p in a["parts"]})
+    outlets = {a["id"]: a["outlet"] for a in d["articles"]}
+    stories = []
+    for s in d["stories"]:
+        units = {m.get("unit", m["article"]) for m in s["members"]}
+        reuse = [{**r, "excerpt": excerpt(d, r["b"] if r["earlier"] == "b" else r["a"])} for r in d["reuse"]
+                 if r["a"].get("unit", r["a"]["article"]) in units]
+        members = [{**m, "unit": m.get("unit", m["article"]), "title": titles.get(m.get("unit", m["article"])),
+                    "outlet": outlets.get(m["article"])} for m in s["members"]]
+        stories.append({**s, "members": members, "reuse": reuse})
+    return _env.get_template("dossier.html.j2").render(d=d, articles=articles, stories=stories)

@@ -37,6 +37,7 @@ def render_markdown(d: dict[str, Any]) -> str:
                      f"{a['language'] or '?'} | {removed} |")
         for p in a["parts"]:
             lines.append(f"| {_md(p['id'])} | ↳ glued part | {p['published'] or '?'} | {_md(p['title'])} | | |")
+    lines += _stories_markdown(d)
     for a in articles:
         text = a["text"]
         lines += ["", f"## {_md(a['title']) or _md(a['id'])}", ""]
@@ -56,3 +57,38 @@ def render_markdown(d: dict[str, Any]) -> str:
         for err in d["errors"]:
             lines.append(f"| {err['code']} | {_md(err['input'])} | {_md(err['message'])} |")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def excerpt(d: dict[str, Any], span: dict[str, Any], words: int = 12) -> str:
+    """The first words of a span's text."""
+    text = next(a["text"] for a in d["articles"] if a["id"] == span["article"])[span["start"]:span["end"]]
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _stories_markdown(d: dict[str, Any]) -> list[str]:
+    if not d["stories"]:
+        return []
+    titles = {a["id"]: a["title"] for a in d["articles"]}
+    titles.update({p["id"]: p["title"] for a in d["articles"] for p in a["parts"]})
+    outlets = {a["id"]: a["outlet"] for a in d["articles"]}
+    lines = ["", "## Stories", ""]
+    for s in d["stories"]:
+        dates = s["start_date"]
+        if s["end_date"] != s["start_date"]:
+            dates = f"{s['start_date']} – {s['end_date']}"
+        counts = f"{len(s['members'])} article(s) · {len(s.get('outlets', []))} outlet(s)"
+        lines += [f"### {s['id']}: {_md(s['label'])}", "", f"*{dates or 'undated'} · {counts}*", ""]
+        for m in s["members"]:
+            unit = m.get("unit", m["article"])
+            lines.append(f"- `{_md(unit)}` {_md(outlets.get(m['article'])) or '—'}: {_md(titles.get(unit))}")
+        units = {m.get("unit", m["article"]) for m in s["members"]}
+        shared = [r for r in d["reuse"] if r["a"].get("unit", r["a"]["article"]) in units]
+        if shared:
+            lines += ["", "| kind | later | earlier or same day | words | passage |", "|---|---|---|---|---|"]
+            for r in shared:
+                later, first = (r["b"], r["a"]) if r["earlier"] == "a" else (r["a"], r["b"])
+                lines.append(f"| {r['kind']} | {_md(later['article'])} | {_md(first['article'])} | "
+                             f"{r.get('words', '')} | {_md(excerpt(d, first))} |")
+        lines.append("")
+    return lines

@@ -474,14 +474,14 @@ def content_terms(tokens: Sequence[str]) -> set[str]:
 
 
 def find_paraphrases(units: Sequence[Unit], texts: dict[str, str], encoder: Any,
-                     known: Sequence[ReusePassage] = (), options: ReuseOptions | None = None,
-                     min_shared_terms: int = 2) -> list[ReusePassage]:
+                     known: Sequence[ReusePassage] = (), options: ReuseOptions | None = None) -> list[ReusePassage]:
     """Sentence pairs that say the same thing in other words (another translation), between units of
     different articles — meant for the units of one story, so the search is never all-pairs over a corpus.
 
-    A pair needs a vector cosine of at least ``paraphrase_cosine`` and ``min_shared_terms`` common content words
-    (names and numbers survive translation); consecutive matching sentences merge into one passage. Text already
-    covered by a ``known`` passage between the same two units is skipped.
+    A pair needs a vector cosine of at least ``story_paraphrase_cosine`` and ``story_paraphrase_terms`` common
+    content words (names and numbers survive rewording), each sentence keeps its best partner only, and
+    consecutive matching sentences merge into one passage. Text already covered by a ``known`` passage between
+    the same two units is skipped.
     """
     options = options or ReuseOptions()
     sentences: list[tuple[Unit, Span]] = [(u, s) for u in units for s in u.sentences]
@@ -510,14 +510,23 @@ def find_paraphrases(units: Sequence[Unit], texts: dict[str, str], encoder: Any,
             sims = vectors[ka] @ vectors[kb].T
             done = covered.get((ua.id, ub.id), [])
             matches = []
-            for i, j in zip(*np.nonzero(sims >= options.paraphrase_cosine), strict=True):
+            for i, j in zip(*np.nonzero(sims >= options.story_paraphrase_cosine), strict=True):
                 sa, sb = sentences[ka[i]][1], sentences[kb[j]][1]
-                if len(terms[ka[i]] & terms[kb[j]]) < min_shared_terms:
+                if len(terms[ka[i]] & terms[kb[j]]) < options.story_paraphrase_terms:
                     continue
                 if any(sa.overlaps(da) or sb.overlaps(db) for da, db in done):
                     continue
                 matches.append((int(i), int(j), float(sims[i, j])))
-            matches.sort()
+            # one partner per sentence, best pairs first: a sentence restates one sentence, not every similar one
+            used_a: set[int] = set()
+            used_b: set[int] = set()
+            kept = []
+            for i, j, sim in sorted(matches, key=lambda m: -m[2]):
+                if i not in used_a and j not in used_b:
+                    used_a.add(i)
+                    used_b.add(j)
+                    kept.append((i, j, sim))
+            matches = sorted(kept)
             run: list[tuple[int, int, float]] = []
             for m in [*matches, None]:
                 if m is not None and run and m[0] == run[-1][0] + 1 and m[1] == run[-1][1] + 1:
