@@ -72,6 +72,8 @@ def analyze_command(
     max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this (E006).")] = DEFAULT_OPTIONS.max_bytes,
     recursive: Annotated[bool, typer.Option("--recursive/--no-recursive", help="Search folders recursively.")] = True,
     clean: Annotated[bool, typer.Option("--clean/--no-clean", help="Mark boilerplate as removed spans.")] = True,
+    stories: Annotated[bool, typer.Option("--stories/--no-stories",
+                                          help="Find reuse passages and stories across the articles.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print debug details.")] = False,
 ) -> None:
@@ -80,7 +82,7 @@ def analyze_command(
     Exit status: 0 when at least one article was analysed, 2 when none was.
     """
     _setup_logging(quiet, verbose)
-    options = Options(max_bytes=max_bytes, recursive=recursive, clean=clean)
+    options = Options(max_bytes=max_bytes, recursive=recursive, clean=clean, cross_document=stories)
     total = len(collect_files(inputs, options)[0])
     show_progress = not quiet and total > 1
 
@@ -113,7 +115,8 @@ def analyze_command(
         removed = sum(len(a.removed) for a in dossier.articles)
         err.print(
             f"{len(dossier.articles)} article(s), {parts} glued part(s), {removed} removed span(s), "
-            f"{len(dossier.errors)} error(s) -> {paths['json']}, {paths['md'].name}, {paths['html'].name}",
+            f"{len(dossier.reuse)} reuse passage(s), {len(dossier.stories)} stories, {len(dossier.errors)} error(s)"
+            f" -> {paths['json']}, {paths['md'].name}, {paths['html'].name}",
             highlight=False,
         )
     if not dossier.articles:
