@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from marsad.doc import Article
 from marsad.options import DEFAULT_OPTIONS
 from marsad.stages.normalize import (
+    MATCHING_STEPS,
     Normalize,
     Normalized,
     Normalizer,
@@ -34,20 +35,7 @@ from marsad.stages.normalize import (
 )
 
 # the order normalize_for_matching composes them in
-SEQUENCE: list[Normalizer] = [
-    expand_presentation_forms,
-    remove_invisible,
-    remove_diacritics,
-    remove_tatweel,
-    normalize_alef,
-    normalize_hamza,
-    normalize_ya,
-    normalize_ta_marbuta,
-    normalize_letter_forms,
-    normalize_digits,
-    normalize_punctuation,
-    lowercase_latin,
-]
+SEQUENCE: list[Normalizer] = list(MATCHING_STEPS)
 
 FATHA, DAMMA, KASRA, SUKUN, SHADDA = "\u064e", "\u064f", "\u0650", "\u0652", "\u0651"
 FATHATAN, DAMMATAN, KASRATAN, DAGGER_ALEF = "\u064b", "\u064c", "\u064d", "\u0670"

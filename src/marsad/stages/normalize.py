@@ -116,8 +116,8 @@ remove_invisible = Normalizer("invisible", charmap.INVISIBLE)
 expand_presentation_forms = Normalizer("presentation_forms", charmap.PRESENTATION_FORMS)
 lowercase_latin = Normalizer("lowercase_latin", {chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 
-# The normalization used for all matching (reuse, search, entity merging).
-normalize_for_matching = compose(
+# The steps of the normalization used for all matching (reuse, search, entity merging), in order.
+MATCHING_STEPS: tuple[Normalizer, ...] = (
     expand_presentation_forms,
     remove_invisible,
     remove_diacritics,
@@ -130,8 +130,8 @@ normalize_for_matching = compose(
     normalize_digits,
     normalize_punctuation,
     lowercase_latin,
-    name="matching",
 )
+normalize_for_matching = compose(*MATCHING_STEPS, name="matching")
 
 
 _MATCHING_TABLE = normalize_for_matching._table()
