@@ -250,8 +250,11 @@ class StoryClusterer:
         self.story_of[profile.id] = story.id
 
     def label(self, story: Story) -> str:
-        """The member title closest to the story's centroid."""
+        """The member title closest to the story's centroid (headline-length titles first)."""
         titles = [t for _, t in story.titles if t]
+        # a headline reads better than a lead sentence used as a title where the input had none
+        short = [t for t in titles if len(t.split()) <= 20]
+        titles = short or titles
         if not titles:
             return ""
         if len(titles) == 1:
