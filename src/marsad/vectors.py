@@ -36,22 +36,23 @@ class SentenceEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), DIM), np.float32)
-        missing = [i for i, t in enumerate(texts) if t not in self.cache]
-        todo = list(dict.fromkeys(texts[i] for i in missing))
+        fresh: dict[str, np.ndarray] = {}
+        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
         for k in range(0, len(todo), self.batch_size):
             chunk = todo[k:k + self.batch_size]
             vectors = np.asarray(_encoder().encode([" ".join(t.split())[:2000] for t in chunk]), np.float32)
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            vectors = vectors / np.maximum(norms, 1e-9)
-            for text, vec in zip(chunk, vectors, strict=True):
-                self.cache[text] = vec
-                if len(self.cache) > self.cache_size:
-                    self.cache.popitem(last=False)
+            fresh.update(zip(chunk, vectors / np.maximum(norms, 1e-9), strict=True))
         for i, text in enumerate(texts):
-            vec = self.cache.get(text)
-            if vec is None:  # evicted while encoding a huge batch: encode alone
-                vec = self.encode([text])[0]
+            vec = fresh.get(text)
+            if vec is None:
+                vec = self.cache[text]
+                self.cache.move_to_end(text)
             out[i] = vec
+        for text, vec in fresh.items():
+            self.cache[text] = vec
+        while len(self.cache) > self.cache_size:
+            self.cache.popitem(last=False)
         return out
 
     def similarity(self, a: str, b: str) -> float:
