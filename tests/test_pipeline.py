@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from marsad.doc import Article
@@ -39,3 +41,21 @@ def test_pipeline_runs_stages_in_order_and_records_layers() -> None:
 def test_error_codes_are_known() -> None:
     with pytest.raises(ValueError):
         MarsadError("E999", "nope")
+
+
+def test_non_arabic_article_is_kept_and_marked(tmp_path: Path) -> None:
+    from marsad.analyze import analyze
+
+    (tmp_path / "en.txt").write_text(
+        "Dam failure floods villages\nPart of the dam gave way before dawn on Tuesday, sending water into nearby "
+        "villages, civil defence officials said. Rescue teams evacuated about two thousand families.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ar.txt").write_text(
+        "انهيار سد\nانهار جزء من جسم السد فجر الثلاثاء ما أدى إلى اندفاع المياه نحو القرى المجاورة، بحسب الدفاع المدني.\n",
+        encoding="utf-8",
+    )
+    dossier = analyze([tmp_path])
+    languages = {a.id: a.language for a in dossier.articles}
+    assert languages == {"en": "en", "ar": "ar"}
+    assert all(a.sentences for a in dossier.articles), "non-Arabic text is analysed too"
