@@ -10,21 +10,42 @@ from __future__ import annotations
 import re
 from array import array
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .doc import Article, Span
 from .stages.normalize import normalize_with_map
 
 _WORD = re.compile(r"[^\W_]+")
+_GAP = re.compile(r"([\W_]+)")  # the complement of _WORD, captured: re.split keeps it
 # proclitics stripped for matching only, longest first: "والصواريخ" / "الصواريخ" / "صواريخ" match
 _PROCLITICS = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ف")
 
 
+_PROCLITIC_FIRST = frozenset(p[0] for p in _PROCLITICS)
+
+
 def match_form(word: str) -> str:
     """A normalized word without a leading conjunction/article, when enough of the word remains."""
+    # fast path: no proclitic starts with this letter, or too short to keep 3 letters after one
+    if len(word) < 4 or word[0] not in _PROCLITIC_FIRST:
+        return word
     for p in _PROCLITICS:
         if word.startswith(p) and len(word) - len(p) >= 3:
             return word[len(p):]
     return word
+
+
+class _MatchForms(dict[str, str]):
+    """word -> match_form(word), filled on first use (bounded): ``tokenize`` maps words through it in C."""
+
+    def __missing__(self, word: str) -> str:
+        form = match_form(word)
+        if len(self) < 500_000:
+            self[word] = form
+        return form
+
+
+_match_forms = _MatchForms()
 
 
 @dataclass(slots=True)
@@ -72,13 +93,27 @@ def tokenize(text: str, spans: list[Span]) -> tuple[list[str], array, array, arr
             block += 1
         previous_end = span.end
         norm = normalize_with_map(text[span.start:span.end])
-        to_raw = norm.map.span_to_raw
-        for m in _WORD.finditer(norm.text):
-            s, e = to_raw(m.start(), m.end())
-            tokens.append(match_form(m.group(0)))
-            starts.append(span.start + s)
-            ends.append(span.start + e)
-            blocks.append(block)
+        # words and the non-word runs between them, alternating (word, gap, word, ..., word; the first and last
+        # word may be empty); their cumulative lengths are the offsets, so no per-word Python code runs
+        parts = _GAP.split(norm.text)
+        identity = norm.map.identity
+        offsets = list(accumulate(map(len, parts), initial=span.start if identity else 0))
+        lo = 1 if not parts[0] else 0
+        hi = len(parts) // 2 + (1 if parts[-1] else 0)
+        if hi <= lo:
+            continue
+        words = parts[0::2][lo:hi]
+        if identity:  # the common case: offsets need no map
+            starts.extend(offsets[0::2][lo:hi])
+            ends.extend(offsets[1::2][lo:hi])
+        else:
+            to_raw = norm.map.span_to_raw
+            for s, e in zip(offsets[0::2][lo:hi], offsets[1::2][lo:hi], strict=True):
+                rs, re_ = to_raw(s, e)
+                starts.append(span.start + rs)
+                ends.append(span.start + re_)
+        tokens.extend(map(_match_forms.__getitem__, words))
+        blocks.extend(array("l", [block]) * len(words))
     return tokens, starts, ends, blocks
 
 

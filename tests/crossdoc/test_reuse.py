@@ -154,3 +154,12 @@ def test_align_tolerates_inserted_attribution() -> None:
     (p,) = align(record_of(units_of(b)[0], options), record_of(units_of(a)[0], options), options)
     assert p.kind == "near_copy" and p.words >= 30
     assert p.b_span == Span(0, a.text.rindex("المفقودين") + len("المفقودين"))
+
+
+def test_add_many_with_nothing_keeps_the_index() -> None:
+    a = make_article("a", WIRE, "2025-01-01")
+    b = make_article("b", WIRE, "2025-01-02")
+    index = ReuseIndex()
+    index.add(units_of(a)[0])
+    assert index.add_many([]) == []
+    assert [p.kind for p in index.add(units_of(b)[0])] == ["verbatim"]

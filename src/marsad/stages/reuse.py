@@ -35,17 +35,24 @@ _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
                          0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
                         dtype=np.uint64)
-_token_hashes: dict[str, int] = {}
+
+
+class _TokenHashes(dict[str, int]):
+    """token -> token_hash(token), filled on first use (bounded); ``record_of`` maps tokens through it in C."""
+
+    def __missing__(self, token: str) -> int:
+        h = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little") >> 1
+        if len(self) < 2_000_000:
+            self[token] = h
+        return h
+
+
+_token_hashes = _TokenHashes()
 
 
 def token_hash(token: str) -> int:
     """A stable 63-bit hash of a token (Python's ``hash`` changes between runs)."""
-    h = _token_hashes.get(token)
-    if h is None:
-        h = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little") >> 1
-        if len(_token_hashes) < 2_000_000:
-            _token_hashes[token] = h
-    return h
+    return _token_hashes[token]
 
 
 @dataclass(slots=True)
@@ -102,7 +109,7 @@ def ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:
 
 
 def record_of(unit: Unit, options: ReuseOptions) -> UnitRecord:
-    hashes = np.fromiter((token_hash(t) for t in unit.tokens), np.uint64, len(unit.tokens))
+    hashes = np.fromiter(map(_token_hashes.__getitem__, unit.tokens), np.uint64, len(unit.tokens))
     starts = np.array(unit.starts, np.int64)
     ends = np.array(unit.ends, np.int64)
     blocks = np.array(unit.blocks, np.int64) if len(unit.blocks) == len(hashes) else np.zeros(len(hashes), np.int64)
@@ -127,30 +134,35 @@ def unit_grams(hashes: np.ndarray, blocks: np.ndarray, n: int) -> tuple[np.ndarr
 
 
 def _chains(seeds_a: np.ndarray, seeds_b: np.ndarray, options: ReuseOptions,
-            blocks_a: np.ndarray | None = None, blocks_b: np.ndarray | None = None) -> list[list[tuple[int, int]]]:
+            blocks_a: Sequence[int] | np.ndarray | None = None,
+            blocks_b: Sequence[int] | np.ndarray | None = None) -> list[list[tuple[int, int]]]:
     """Group seed positions (a, b) into chains running along a diagonal, allowing gaps and drift; a chain
     never continues into another text block (removed text lies between)."""
     order = np.lexsort((seeds_b, seeds_a))
+    reach = options.max_gap + options.n
+    max_drift = options.max_drift
     chains: list[list[tuple[int, int]]] = []
     open_chains: list[list[tuple[int, int]]] = []
     for a, b in zip(seeds_a[order].tolist(), seeds_b[order].tolist(), strict=True):
         best = None
-        best_cost = None
+        best_cost = 0
         for chain in open_chains:
             la, lb = chain[-1]
             da, db = a - la, b - lb
-            reach = options.max_gap + options.n
-            same_block = blocks_a is None or (blocks_a[a] == blocks_a[la] and blocks_b[b] == blocks_b[lb])
-            if 0 < da <= reach and 0 < db <= reach and abs(da - db) <= options.max_drift and same_block:
+            if 0 < da <= reach and 0 < db <= reach and abs(da - db) <= max_drift and (
+                    blocks_a is None or blocks_b is None
+                    or (blocks_a[a] == blocks_a[la] and blocks_b[b] == blocks_b[lb])):
                 cost = abs(da - db) + da
-                if best_cost is None or cost < best_cost:
+                if best is None or cost < best_cost:
                     best, best_cost = chain, cost
         if best is None:
             best = []
             chains.append(best)
+            open_chains.append(best)  # the newest chain: open_chains stays in creation order
         best.append((a, b))
-        # chains that can no longer be extended (their last seed is far behind) are closed
-        open_chains = [c for c in chains if a - c[-1][0] <= options.max_gap + options.n]
+        # chains that can no longer be extended (their last seed is far behind) are closed; seeds come in
+        # ascending ``a``, so a closed chain never opens again
+        open_chains = [c for c in open_chains if a - c[-1][0] <= reach]
     return chains
 
 
@@ -239,7 +251,7 @@ def align(a: UnitRecord, b: UnitRecord, options: ReuseOptions,
     n = options.n
     ha, hb = a.hashes.tolist(), b.hashes.tolist()
     la, lb = a.blocks.tolist(), b.blocks.tolist()
-    for chain in _chains(a.gram_pos[ia], b.gram_pos[ib], options, a.blocks, b.blocks):
+    for chain in _chains(a.gram_pos[ia], b.gram_pos[ib], options, la, lb):
         if len(chain) < options.min_shared:
             continue
         a0, b0 = chain[0]
@@ -366,17 +378,31 @@ class ReuseIndex:
         Gives the same passages as adding the units one by one (pairs among the new units and with the old).
         """
         records = [u if isinstance(u, UnitRecord) else record_of(u, self.options) for u in units]
+        if not records:
+            return []
         first = len(self.records)
         for record in records:
             self._append(record)
-        new_grams = [r.grams for r in records]
-        new_owners = [np.full(len(r.grams), first + i, np.int64) for i, r in enumerate(records)]
-        grams = np.concatenate([*new_grams, *(g for g, _ in self._segments)]) if records else np.zeros(0, np.uint64)
-        owners = np.concatenate([*new_owners, *(o for _, o in self._segments)]) if records else np.zeros(0, np.int64)
-        pairs = self._pairs(grams, owners, first)
-        self._segments = []
-        if len(grams):
-            self._push_segment(grams, owners)
+        if records:
+            grams = np.concatenate([*(r.grams for r in records), *(g for g, _ in self._segments)])
+        else:
+            grams = np.zeros(0, np.uint64)
+        # one stable sort serves the pair search and becomes the single new segment; the owners are built after
+        # the n-grams are gathered, as int32 while in transit, so fewer large arrays are alive at once
+        order = np.argsort(grams, kind="stable")
+        grams = grams[order]
+        if records:
+            transit = np.int32 if len(self.records) < 2**31 else np.int64
+            lengths = np.array([len(r.grams) for r in records], np.int64)
+            owners = np.concatenate([np.repeat(np.arange(first, first + len(records), dtype=transit), lengths),
+                                     *(o.astype(transit) for _, o in self._segments)])
+            owners = owners[order]
+            del order
+            owners = owners.astype(np.int64)
+        else:
+            owners = np.zeros(0, np.int64)
+        self._segments = [(grams, owners)] if len(grams) else []
+        pairs = self._pairs(grams, owners, first, presorted=True)
         passages: list[ReusePassage] = []
         for i, j in pairs:
             # the later-indexed unit is "a", as with add()
@@ -385,27 +411,41 @@ class ReuseIndex:
                 passages.extend(align(a, b, self.options, sentence_similarity))
         return passages
 
-    def _pairs(self, grams: np.ndarray, owners: np.ndarray, first_new: int) -> list[tuple[int, int]]:
+    def _pairs(self, grams: np.ndarray, owners: np.ndarray, first_new: int,
+               presorted: bool = False) -> list[tuple[int, int]]:
         """Unit pairs (i < j, j new) sharing >= min_shared n-grams printed by at most max_df units."""
         if not len(grams):
             return []
-        order = np.argsort(grams, kind="stable")
-        g, o = grams[order], owners[order]
-        cut = np.flatnonzero(np.diff(g)) + 1
-        starts = np.concatenate([[0], cut])
-        sizes = np.diff(np.concatenate([starts, [len(g)]]))
-        ok = (sizes >= 2) & (sizes <= self.options.max_df)
+        if presorted:
+            g, o = grams, owners
+        else:
+            order = np.argsort(grams, kind="stable")
+            g, o = grams[order], owners[order]
+        # n-grams printed by two or more units: runs of consecutive positions in ``dup`` (g[i] == g[i + 1]);
+        # only these are materialized, never an array per distinct n-gram
+        dup = np.flatnonzero(g[1:] == g[:-1])
+        if not len(dup):
+            return []
+        run_first = np.flatnonzero(np.concatenate([[True], np.diff(dup) != 1]))
+        starts = dup[run_first]
+        sizes = np.diff(np.concatenate([run_first, [len(dup)]])) + 1
+        ok = sizes <= self.options.max_df
         keys: list[np.ndarray] = []
         n_units = np.int64(len(self.records))
         two = starts[ok & (sizes == 2)]
         if len(two):
             x, y = o[two], o[two + 1]
             keys.append(np.minimum(x, y) * n_units + np.maximum(x, y))
-        for s, size in zip(starts[ok & (sizes > 2)].tolist(), sizes[ok & (sizes > 2)].tolist(), strict=True):
-            members = o[s:s + size]
+        big = ok & (sizes > 2)
+        for size in np.unique(sizes[big]).tolist():
+            # all groups of one size at once, in batches of about a million pairs
+            at = starts[big & (sizes == size)]
             i, j = np.triu_indices(size, k=1)
-            x, y = members[i], members[j]
-            keys.append(np.minimum(x, y) * n_units + np.maximum(x, y))
+            step = max(1, 1_000_000 // len(i))
+            for k in range(0, len(at), step):
+                members = o[at[k:k + step, None] + np.arange(size)]
+                x, y = members[:, i].ravel(), members[:, j].ravel()
+                keys.append(np.minimum(x, y) * n_units + np.maximum(x, y))
         if not keys:
             return []
         uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
