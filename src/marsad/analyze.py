@@ -70,4 +70,9 @@ def analyze(
         result = link_and_cluster(dossier.articles, options)
         dossier.reuse = [p.to_dict() for p in result.reuse]
         dossier.stories = result.stories
+    if dossier.articles and "mentions" in pipeline.provides:
+        from .stages.entities import merge_entities
+
+        # one entity per referent across the batch; short names resolve within their story
+        dossier.entities = merge_entities(dossier.articles, dossier.stories)
     return dossier

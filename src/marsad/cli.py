@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .analyze import Dossier, analyze
 from .errors import CODES, ErrorRecord, MarsadError
+from .evaluate.ner import eval_app
 from .ingest import collect_files
 from .options import DEFAULT_OPTIONS, Options
 from .render.html import render_html
@@ -27,6 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(eval_app, name="eval")
 err = Console(stderr=True)
 
 

@@ -70,6 +70,20 @@ class Part:
         return Span(self.start, self.end)
 
 
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention: ``[start, end)`` of the raw text, its type, and the unit (article or part) it is in."""
+
+    start: int
+    end: int
+    type: str  # PERS | ORG | LOC | MISC
+    unit: str = ""
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
 @dataclass(slots=True)
 class Article:
     """One input article: the raw text, where it came from, and its span layers."""
@@ -96,6 +110,7 @@ class Article:
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)  # named entities (stages.entities); merged in Dossier
     layers: set[str] = field(default_factory=set)  # names of layers the pipeline has provided
 
     def slice(self, span: Span | tuple[int, int]) -> str:

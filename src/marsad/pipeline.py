@@ -57,8 +57,9 @@ class Pipeline:
 def default_pipeline(options: Options = DEFAULT_OPTIONS) -> Pipeline:
     """The stages `marsad analyze` runs per article, in order."""
     from .stages.clean import Clean
+    from .stages.entities import TagEntities
     from .stages.language import DetectLanguage
     from .stages.pubdate import PublicationDate
     from .stages.segment import Segment
 
-    return Pipeline([Clean(), Segment(), DetectLanguage(), PublicationDate()], options)
+    return Pipeline([Clean(), Segment(), DetectLanguage(), PublicationDate(), TagEntities()], options)

@@ -1,0 +1,1 @@
+"""Evaluation of marsad models on labelled data."""

@@ -1,0 +1,695 @@
+"""The NER tagger core: tokenization with offsets, CRF features, and the shipped crfsuite model.
+
+Shared by training (``training/ner/train.py``) and inference (``marsad.stages.entities``), so the features a model
+was trained with are exactly the ones it sees at run time. Runtime needs only ``python-crfsuite`` and the files in
+``marsad/models/ner/`` (no torch).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..doc import Article, Mention, Span
+from ..options import Options
+from ..resources.stopwords import STOPWORD_LIST
+from .normalize import normalize
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "ner"
+TYPES = ("PERS", "ORG", "LOC", "MISC")
+
+# A word (letters, digits, Arabic marks and tatweel, decimals) or one other non-space character (punctuation).
+_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u08d3-\u08ff"
+TOKEN_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:[.,٫][0-9٠-٩]+)*|\S")
+
+# Proclitics, as (normalized prefix, stripped length) candidates; longest first. "لل" is ل + ال with the alef
+# dropped, so stripping it leaves the bare noun.
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ل", "ك")
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """Token spans of ``text`` (words and single punctuation characters)."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+@lru_cache(maxsize=200_000)
+def clitic_splits(norm: str) -> tuple[tuple[str, str], ...]:
+    """Possible (proclitic, rest) splits of a normalized word, shortest proclitic first, rest ≥ 2 letters."""
+    out: list[tuple[str, str]] = []
+    for c in ("", *_CONJ):
+        if c and not norm.startswith(c):
+            continue
+        w = norm[len(c):]
+        for p in ("", *_PREP):
+            if p and not w.startswith(p):
+                continue
+            rest = w[len(p):]
+            pre = c + p
+            if p == "ل" and rest.startswith("ل") and len(rest) > 3:  # لل = ل + ال
+                out.append((pre + "ل", rest[1:]))
+            if pre and len(rest) >= 2:
+                out.append((pre, rest))
+    out.sort(key=lambda x: len(x[0]))
+    return tuple(out)
+
+
+def strip_al(w: str) -> str:
+    return w[2:] if w.startswith("ال") and len(w) > 4 else w
+
+
+def shape(tok: str) -> str:
+    if tok.isdigit():
+        return "D"
+    c = tok[0]
+    if "\u0600" <= c <= "\u06ff":
+        return "A"
+    if c.isascii() and c.isalpha():
+        return "Lu" if c.isupper() else "L"
+    if c.isalnum():
+        return "X"
+    return "P"
+
+
+class Gazetteer:
+    """Normalized word -> tags like ``B-PERS``/``I-LOC`` from name lists (lookups also try without clitics/ال)."""
+
+    def __init__(self, words: dict[str, list[str]]) -> None:
+        self.words = words
+
+    def lookup(self, norm: str) -> tuple[str, ...]:
+        hits = self.words.get(norm)
+        if hits:
+            return tuple(hits)
+        for pre, rest in clitic_splits(norm):
+            h = self.words.get(rest) or (self.words.get("ال" + rest) if pre.endswith("لل") else None)
+            if h:
+                return tuple("c" + t for t in h)
+        return ()
+
+
+def word_features(tok: str, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None) -> list[str]:
+    """Features of one word on its own (cached per word by the featurizer)."""
+    n = normalize(tok)
+    s = strip_al(n)
+    sp = shape(tok)
+    f = [f"w={tok}", f"n={n}", f"s={s}", f"sh={sp}", f"len={min(len(n), 8)}"]
+    if sp == "A":
+        f += [f"p1={n[:1]}", f"p2={n[:2]}", f"p3={n[:3]}", f"p4={n[:4]}",
+              f"x1={n[-1:]}", f"x2={n[-2:]}", f"x3={n[-3:]}", f"x4={n[-4:]}"]
+        if n.startswith("ال"):
+            f.append("al")
+        splits = clitic_splits(n)
+        for pre, rest in splits:
+            f.append(f"cl={pre}|{strip_al(rest)}")
+    elif sp in ("L", "Lu"):
+        f.append(f"x3={n[-3:]}")
+    for name, g in gaz.items():
+        for t in g.lookup(n):
+            f.append(f"g{name}={t}")
+    if clusters:
+        ids = clusters.get(n)
+        prefix = "k"
+        if ids is None:  # an unseen clitic form: the cluster of the bare word
+            prefix = "ck"
+            ids = next((clusters[r] for _, r in clitic_splits(n) if r in clusters), None)
+        if ids is not None:
+            f += [f"{prefix}{level}={c}" for level, c in enumerate(ids)]
+    return f
+
+
+# features kept from a neighbour at offset -2..+2 (prefix of the feature name)
+_CONTEXT_KEEP = ("n=", "s=", "sh=", "g", "cl=", "x2=", "k", "ck")
+
+
+_OFFSETS = (-2, -1, 1, 2)
+
+
+class Featurizer:
+    """Token sequence -> crfsuite attribute lists, with per-word features cached (the hot path)."""
+
+    def __init__(self, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None) -> None:
+        self.gaz = gaz
+        self.clusters = clusters
+        # word -> (own features, {offset: its context features as seen from that offset})
+        self._cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+
+    def _word(self, tok: str) -> tuple[list[str], dict[int, list[str]]]:
+        hit = self._cache.get(tok)
+        if hit is None:
+            own = word_features(tok, self.gaz, self.clusters)
+            ctx = [x for x in own if x.startswith(_CONTEXT_KEEP)]
+            hit = (own, {d: [f"{-d}{x}" for x in ctx] for d in _OFFSETS})
+            if len(self._cache) < 500_000:
+                self._cache[tok] = hit
+        return hit
+
+    def __call__(self, tokens: Sequence[str], extra: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
+        words = [self._word(t) for t in tokens]
+        norms = [w[0][1][2:] for w in words]  # the normalized word
+        out: list[list[str]] = []
+        size = len(tokens)
+        for i in range(size):
+            f = list(words[i][0])
+            for d in _OFFSETS:
+                j = i + d
+                if 0 <= j < size:
+                    f.extend(words[j][1][-d])  # the neighbour's features, named from i's side
+                else:
+                    f.append(f"{d}BOUND")
+            if i > 0:
+                f.append(f"bi-={norms[i - 1]}|{norms[i]}")
+            if i + 1 < size:
+                f.append(f"bi+={norms[i]}|{norms[i + 1]}")
+            out.append(f)
+        if extra is not None:
+            for f, e in zip(out, extra_context(extra), strict=True):
+                f.extend(e)
+        return out
+
+
+def extra_context(extra: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Extra per-token features (the second pass's) with the same ±2 context as the word features."""
+    size = len(extra)
+    out = []
+    for i in range(size):
+        f = list(extra[i])
+        for d in _OFFSETS:
+            j = i + d
+            if 0 <= j < size:
+                f.extend(f"{d}{x}" for x in extra[j])
+        out.append(f)
+    return out
+
+
+def load_gazetteers(path: Path) -> dict[str, Gazetteer]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: Gazetteer(words) for name, words in data.items()}
+
+
+class Tagger:
+    """The shipped CRF tagger: ``tag(tokens) -> BIO tags``."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR, *, model_file: Path | None = None,
+                 gazetteers: dict[str, dict[str, list[str]]] | None = None,
+                 clusters: dict[str, list[int]] | None = None) -> None:
+        """The model in ``model_dir``; training passes its own file, lists and clusters instead."""
+        import pycrfsuite  # runtime dependency; imported here so importing marsad stays cheap
+
+        if gazetteers is None:
+            self.gaz = load_gazetteers(model_dir / "gazetteers.json")
+            clusters_path = model_dir / "clusters.json"
+            clusters = json.loads(clusters_path.read_text(encoding="utf-8")) if clusters_path.is_file() else None
+        else:
+            self.gaz = {k: Gazetteer(v) for k, v in gazetteers.items()}
+        self.featurize = Featurizer(self.gaz, clusters)
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(model_file or model_dir / "crf.model"))
+        self._second: Any = None  # the stacked pass over document features, when the model has one
+        second = (model_file.with_suffix(".pass2") if model_file else model_dir / "crf2.model")
+        if second.is_file():
+            self._second = pycrfsuite.Tagger()
+            self._second.open(str(second))
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        if not tokens:
+            return []
+        return list(self._tagger.tag(self.featurize(tokens)))
+
+    def tag_many(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
+        return [self.tag(s) for s in sentences]
+
+    def tag_document(self, sentences: Sequence[Sequence[str]], window: int = 10,
+                     propagate: bool = True) -> list[list[str]]:
+        """Tags for consecutive sentences of running text (an article, or a CoNLL file in order).
+
+        With a second-pass model, the first pass's labels of the same word elsewhere within ``window`` sentences
+        become features of a second CRF. With ``propagate``, a word tagged as (part of) a name within ``window``
+        sentences is also tagged where the CRF missed it (a bare surname, a clitic form).
+        """
+        feats = [self.featurize(s) for s in sentences]
+        tags = [list(self._tagger.tag(f)) if f else [] for f in feats]
+        if self._second is not None:  # same word features, plus the document features of the first pass
+            extra = document_features(sentences, tags, window)
+            tags = [list(self._second.tag([a + b for a, b in zip(f, extra_context(ex), strict=True)])) if f else []
+                    for f, ex in zip(feats, extra, strict=True)]
+        if not propagate:
+            return tags
+        found: list[dict[str, str]] = []
+        for toks, tt in zip(sentences, tags, strict=True):
+            names: dict[str, str] = {}
+            for i, j, typ in bio_spans(tt):
+                for w in _propagation_words([normalize(x) for x in toks[i:j]], typ):
+                    names.setdefault(w, typ)
+            found.append(names)
+        out = []
+        for k, (toks, tt) in enumerate(zip(sentences, tags, strict=True)):
+            names = {}
+            for d in found[max(0, k - window):k + window + 1]:
+                for w, typ in d.items():
+                    names.setdefault(w, typ)
+            new = list(tt)
+            for i, tok in enumerate(toks):
+                if new[i] != "O":
+                    continue
+                typ = _name_type(names, normalize(tok))[0]
+                if typ is not None:
+                    new[i] = ("I-" if typ == "PERS" and i and new[i - 1][2:] == typ else "B-") + typ
+            out.append(new)
+        return out
+
+
+def _doc_keys(tok: str) -> list[str]:
+    n = normalize(tok)
+    return [strip_al(n)] + [strip_al(rest) for _, rest in clitic_splits(n) if len(rest) >= 3]
+
+
+def document_features(sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]],
+                      window: int = 10) -> list[list[list[str]]]:
+    """Per token: its first-pass label and how the same word (clitics and ال aside) was labelled elsewhere within
+    ``window`` sentences: the majority label ("dm=", ties to an entity type, then by name) and every entity type
+    seen ("dh=")."""
+    keys = [[_doc_keys(t) for t in toks] for toks in sentences]
+    labels = [[t[2:] if t != "O" else "O" for t in tt] for tt in tags]
+    counts: dict[str, dict[str, int]] = {}  # key -> label -> count, over the sliding window
+
+    def add(i: int, sign: int) -> None:
+        for ks, label in zip(keys[i], labels[i], strict=True):
+            for key in ks:
+                c = counts.setdefault(key, {})
+                c[label] = c.get(label, 0) + sign
+
+    n = len(sentences)
+    for i in range(min(window + 1, n)):
+        add(i, 1)
+    out: list[list[list[str]]] = []
+    for i in range(n):
+        if i - window - 1 >= 0:
+            add(i - window - 1, -1)
+        if i > 0 and i + window < n:
+            add(i + window, 1)
+        feats = []
+        for ks, label in zip(keys[i], labels[i], strict=True):
+            f = [f"p1={tags[i][len(feats)]}"]
+            seen = [(c - (lab == label), lab != "O", lab) for lab, c in counts.get(ks[0], {}).items()]
+            seen = [x for x in seen if x[0] > 0]
+            if seen:
+                f.append(f"dm={max(seen)[2]}")
+                f += [f"dh={lab}" for _, ent, lab in sorted(seen, key=lambda x: x[2]) if ent]
+            feats.append(f)
+        out.append(feats)
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> Tagger:
+    return Tagger()
+
+
+def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Entities ``(first_token, end_token, type)`` from BIO tags, conlleval-style (a stray I- starts an entity)."""
+    spans: list[tuple[int, int, str]] = []
+    start, typ = -1, ""
+    for i, t in enumerate([*tags, "O"]):
+        kind, _, ty = t.partition("-")
+        if start >= 0 and (kind != "I" or ty != typ):
+            spans.append((start, i, typ))
+            start = -1
+        if kind == "B" or (kind == "I" and start < 0):
+            start, typ = i, ty
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The tagging stage: mentions as raw-text spans, proclitics left outside the span.
+
+_TANWEEN = frozenset("\u064b\u064c\u064d")
+_MARK_CHARS = frozenset(chr(c) for c in [*range(0x064B, 0x0660), 0x0670, 0x0640])
+
+
+def _known(tagger: Tagger, norm: str, lists: tuple[str, ...] | None = None) -> bool:
+    """True when a name list knows ``norm`` as (the start of) a name."""
+    for name, g in tagger.gaz.items():
+        if lists is not None and name not in lists:
+            continue
+        hits = g.words.get(norm)
+        if hits and any(h.startswith("B-") for h in hits):
+            return True
+    return False
+
+
+def proclitic_length(tagger: Tagger, token: str) -> int:
+    """How many leading letters of ``token`` are proclitics (و ف ب ل ك, ال kept) that a name span must skip."""
+    n = normalize(token)
+    if n[:1] not in ("و", "ف", "ب", "ل", "ك"):
+        return 0
+    splits = clitic_splits(n)
+    for pre, rest in reversed(splits):  # a proclitic in front of the article is safe to strip ("والمملكة")
+        if rest.startswith("ال") and len(rest) > 4:
+            return len(pre)
+    if _known(tagger, n, ("x",)):  # the external lists hold mostly clitic-free names ("باريس", not "ب" + "اريس")
+        return 0
+    for pre, rest in splits:  # ANERcorp's list also holds clitic forms ("لروسيا" tagged whole): bare word first
+        if len(rest) >= 3 and (_known(tagger, rest) or (pre.endswith("لل") and _known(tagger, "ال" + rest))):
+            return len(pre)
+    for pre, rest in splits:  # "للأمم" = ل + الأمم, its alef dropped: the span starts after لل
+        if pre.endswith("لل") and len(rest) >= 3:
+            return len(pre)
+    return 0
+
+
+def _skip_letters(token: str, k: int) -> int:
+    """Raw offset after the first ``k`` letters of ``token`` and the marks/tatweel that follow them."""
+    i = letters = 0
+    while i < len(token) and letters < k:
+        if token[i] not in _MARK_CHARS:
+            letters += 1
+        i += 1
+    while i < len(token) and token[i] in _MARK_CHARS:
+        i += 1
+    return i
+
+
+def tag_text(tagger: Tagger, text: str, start: int, end: int, unit: str = "") -> list[Mention]:
+    """Mentions in ``text[start:end]`` (one sentence)."""
+    return tag_sentences(tagger, text, [Span(start, end)], unit)
+
+
+def tag_sentences(tagger: Tagger, text: str, sentences: Sequence[Span], unit: str = "") -> list[Mention]:
+    """Mentions in the sentences of one unit (tagged together: the second pass looks across sentences)."""
+    all_spans = [[(a + s.start, b + s.start) for a, b in tokenize(text[s.start:s.end])] for s in sentences]
+    all_tokens = [[text[a:b] for a, b in spans] for spans in all_spans]
+    out: list[Mention] = []
+    for spans, tokens, tags in zip(all_spans, all_tokens, tagger.tag_document(all_tokens, propagate=False),
+                                   strict=True):
+        out.extend(_mentions(tagger, spans, tokens, tags, unit))
+    return out
+
+
+def _mentions(tagger: Tagger, spans: list[tuple[int, int]], tokens: list[str], tags: list[str],
+              unit: str) -> list[Mention]:
+    out: list[Mention] = []
+    for i, j, typ in bio_spans(tags):
+        while j - i > 1 and normalize(tokens[i]) in _STOP:  # "الرئيس بوتين", "بين بوتين": not the name
+            i += 1
+        s = spans[i][0] + _skip_letters(tokens[i], proclitic_length(tagger, tokens[i]))
+        e = spans[j - 1][1]
+        if any(_TANWEEN & set(t) for t in tokens[i:j]):  # "روتينياً", "بيتاً": adverbs and objects, not names
+            continue
+        if s < e and typ in TYPES:
+            out.append(Mention(s, e, typ, unit))
+    return out
+
+
+class TagEntities:
+    """Pipeline stage: named-entity ``mentions`` (PERS/ORG/LOC/MISC) in the sentences of the body and parts."""
+
+    name: ClassVar[str] = "entities"
+    requires: ClassVar[frozenset[str]] = frozenset({"sentences", "body", "parts"})
+    provides: ClassVar[frozenset[str]] = frozenset({"mentions"})
+
+    def __call__(self, article: Article, options: Options) -> Article:
+        tagger = default_tagger()
+        regions = article.analysed_regions()
+        by_unit: dict[str, list[Span]] = {}
+        for sent in article.sentences:
+            unit = next((u for u, bodies in regions if any(b.contains(sent) for b in bodies)), None)
+            if unit is not None:
+                by_unit.setdefault(unit, []).append(sent)
+        mentions: list[Mention] = []
+        for unit, sents in by_unit.items():
+            mentions.extend(tag_sentences(tagger, article.text, sents, unit))
+        mentions.sort(key=lambda m: (m.start, m.end))
+        article.mentions = _split_adjacent_persons(article, _propagate(article, mentions))
+        return article
+
+
+def _split_adjacent_persons(article: Article, mentions: list[Mention]) -> list[Mention]:
+    """"وأخبر كيم بوتين": two persons side by side tagged as one name. Split a two-word person mention when each
+    word belongs to a different longer name found in the same unit and the pair itself is found nowhere else."""
+    text = article.text
+    fulls: dict[str, list[tuple[str, ...]]] = {}
+    for m in mentions:
+        words = tuple(normalize(text[m.start:m.end]).split())
+        if m.type == "PERS" and len(words) > 1:
+            fulls.setdefault(m.unit, []).append(words)
+    out: list[Mention] = []
+    for m in mentions:
+        raw = text[m.start:m.end].split(" ")
+        words = tuple(normalize(text[m.start:m.end]).split())
+        if m.type == "PERS" and len(words) == 2 and len(raw) == 2:
+            others = [f for f in fulls.get(m.unit, []) if f != words]
+            first = {f for f in others if words[0] in f}
+            second = {f for f in others if words[1] in f}
+            if first and second and not first & second and fulls[m.unit].count(words) == 1:
+                cut = m.start + len(raw[0])
+                out += [Mention(m.start, cut, m.type, m.unit), Mention(cut + 1, m.end, m.type, m.unit)]
+                continue
+        out.append(m)
+    return out
+
+
+def _propagation_words(words: list[str], typ: str) -> list[str]:
+    """Words of a found name worth finding again on their own: a one-word name, a person's first/last name."""
+    cands = words if len(words) == 1 else ([words[0], words[-1]] if typ == "PERS" else [])
+    return [w for w in cands if len(w) >= 3 and w not in _STOP]
+
+
+def _name_type(names: dict[str, str], norm: str) -> tuple[str | None, int]:
+    """(type, proclitic length) when ``norm`` or its clitic-free form is a known name word, else (None, 0)."""
+    typ = names.get(norm)
+    if typ is not None:
+        return typ, 0
+    for pre, rest in clitic_splits(norm):
+        typ = names.get(rest)
+        if typ is not None:
+            return typ, len(pre)
+    return None, 0
+
+
+def _propagate(article: Article, mentions: list[Mention]) -> list[Mention]:
+    """Tag other uses of a name the model found elsewhere in the same unit but missed there (a bare surname)."""
+    names_of: dict[str, dict[str, str]] = {}  # unit -> normalized word -> type
+    for m in mentions:
+        for w in _propagation_words(normalize(article.text[m.start:m.end]).split(), m.type):
+            names_of.setdefault(m.unit, {}).setdefault(w, m.type)
+    if not names_of:
+        return mentions
+    covered = bytearray(len(article.text))  # 1 where a mention already lies
+    for m in mentions:
+        covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+    extra: list[Mention] = []
+    regions = article.analysed_regions()
+    for sent in article.sentences:
+        unit = next((u for u, bodies in regions if any(b.contains(sent) for b in bodies)), None)
+        if unit is None:
+            continue
+        for a, b in tokenize(article.text[sent.start:sent.end]):
+            a, b = a + sent.start, b + sent.start
+            if any(covered[a:b]):
+                continue
+            tok = article.text[a:b]
+            typ, k = _name_type(names_of.get(unit, {}), normalize(tok))
+            if typ is not None:
+                extra.append(Mention(a + _skip_letters(tok, k), b, typ, unit))
+    if not extra:
+        return mentions
+    # a found word right after (or before) a model mention may complete it: "كيم جونغ" + "أون"
+    fulls = {(m.unit, " ".join(normalize(article.text[m.start:m.end]).split())) for m in mentions if m.type == "PERS"}
+    out: list[Mention] = []
+    for m in sorted(mentions + extra, key=lambda m: (m.start, m.end)):
+        prev = out[-1] if out else None
+        if (prev is not None and prev.type == m.type == "PERS" and prev.unit == m.unit
+                and not article.text[prev.end:m.start].strip()):
+            joined = " ".join(normalize(article.text[prev.start:m.end]).split())
+            if any(u == m.unit and (f == joined or f.startswith(joined + " ")) for u, f in fulls):
+                out[-1] = Mention(prev.start, m.end, m.type, m.unit)
+                continue
+        out.append(m)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cross-article merging: one entity per referent.
+
+TITLES = frozenset(normalize(w) for w in """
+الرئيس رئيس الزعيم زعيم السيد السيدة الملك الأمير الشيخ الوزير وزير وزيرة الوزيرة المستشار المستشارة نائب
+الجنرال الفريق اللواء العقيد الدكتور د. المتحدث الناطق السفير رئيسة الرئيسة البابا الإمام آية الله
+""".split())
+
+_STOP = frozenset(normalize(w) for w in STOPWORD_LIST) | TITLES
+
+
+def skeleton(word: str) -> str:
+    """Transliteration-tolerant key of one normalized name word: ال dropped, final -ng folded to -n,
+    غ/ج/ق/ك made one letter, long vowels after the first letter dropped (جونغ = جون, أون = اون)."""
+    w = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    for ng in ("نغ", "نج", "نك", "نق"):
+        if w.endswith(ng) and len(w) > 2:
+            w = w[:-1]
+    w = w.translate(_FOLD)
+    return w[:1] + "".join(c for c in w[1:] if c not in "اوي") if w else w
+
+
+_FOLD = str.maketrans({"غ": "ك", "ج": "ك", "ق": "ك", "ة": "ه", "ى": "ي", "ـ": None, "-": None})
+
+
+def name_words(surface: str) -> list[str]:
+    """Normalized words of a mention with leading titles/roles and the clitic و split off."""
+    words = [w for w in normalize(surface).replace("-", " ").split() if w]
+    while len(words) > 1 and words[0] in TITLES:
+        words = words[1:]
+    return words
+
+
+def name_key(surface: str) -> tuple[str, ...]:
+    return tuple(skeleton(w) for w in name_words(surface))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_keys() -> dict[tuple[str, ...], dict[str, Any]]:
+    """Curated records by the exact normalized words of their names and aliases (no skeleton: "أوروبا" and
+    "أروبا" share one)."""
+    from ..resources.gazetteer import records
+
+    out: dict[tuple[str, ...], dict[str, Any]] = {}
+    for r in records():
+        for name in (r["ar"], *r.get("aliases", [])):
+            out.setdefault(tuple(name_words(name)), r)
+    return out
+
+
+@dataclass(slots=True)
+class _Group:
+    key: tuple[str, ...]
+    mentions: list[tuple[int, str, Mention, str]] = field(default_factory=list)  # (order, article, mention, text)
+
+
+def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """``short`` is a proper short form of ``full``: one of its words, or its words in order."""
+    if len(short) >= len(full):
+        return False
+    it = iter(full)
+    return all(w in it for w in short)
+
+
+def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """SPEC ``entities``: the mentions of all articles grouped into one entity per referent.
+
+    Mentions group by their transliteration-tolerant key; a person's short form ("كيم", "بوتين") joins the full
+    name containing it that is most frequent in the same story (then in the batch), most recent on a tie; distinct
+    full names of persons are never merged with each other.
+    """
+    story_of = _story_index(stories)
+    gaz = _gazetteer_keys()
+    groups: dict[tuple[str, ...], _Group] = {}
+    order = 0
+    for art in articles:
+        for m in art.mentions:
+            surface = art.text[m.start:m.end]
+            key = name_key(surface)
+            if not key:
+                continue
+            alias = gaz.get(tuple(name_words(surface)))
+            if alias is not None:  # a known alias: group under the record's full name
+                key = name_key(alias["ar"])
+            groups.setdefault(key, _Group(key)).mentions.append((order, art.id, m, art.text[m.start:m.end]))
+            order += 1
+
+    # short forms -> the full name in the same story (else the batch): a bare name decided per story, a
+    # shorter multi-word form ("سليم الدراجي" for "سليم بن عامر الدراجي") once for the batch
+    persons = [g for g in groups.values() if _majority_type(g) == "PERS"]
+    loose = {g.key: _loose_words(g) for g in persons}
+
+    def longer(g: _Group) -> list[_Group]:
+        mine = loose[g.key]
+        return [f for f in persons if _is_part(g.key, f.key)
+                and any(set(words) <= set().union(*loose[f.key]) for words in mine)]
+
+    longer_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for g in sorted(persons, key=lambda g: len(g.key)):
+        if len(g.key) > 1 and (cands := longer(g)):
+            longer_of[g.key] = max(cands, key=lambda f: (len(f.mentions), max(o for o, *_ in f.mentions))).key
+
+    def final(key: tuple[str, ...]) -> tuple[str, ...]:
+        while key in longer_of:
+            key = longer_of[key]
+        return key
+
+    merged: dict[tuple[str, ...], list[tuple[int, str, Mention, str]]] = {}
+    for g in groups.values():
+        fulls = longer(g) if len(g.key) == 1 and g.key in loose else []
+        if not fulls:
+            merged.setdefault(final(g.key), []).extend(g.mentions)
+            continue
+        by_story: dict[str | None, list[tuple[int, str, Mention, str]]] = {}
+        for item in g.mentions:
+            by_story.setdefault(story_of(item[1], item[2]), []).append(item)
+        for sid, items in by_story.items():
+
+            def rank(f: _Group, sid: str | None = sid) -> tuple[int, int, int]:
+                same = sum(1 for _, a, m, _ in f.mentions if sid is not None and story_of(a, m) == sid)
+                return (same, len(f.mentions), max(o for o, *_ in f.mentions))
+
+            merged.setdefault(final(max(fulls, key=rank).key), []).extend(items)
+
+    entities = []
+    for key, ms in merged.items():
+        ms.sort(key=lambda x: x[0])
+        full = [t for _, _, _, t in ms if len(name_key(t)) == len(key)] or [t for *_, t in ms]
+        name = Counter(full).most_common(1)[0][0]
+        record = gaz.get(tuple(name_words(name)))
+        typ = record["type"] if record else Counter(m.type for _, _, m, _ in ms).most_common(1)[0][0]
+        if record and record["type"] == "PERS":
+            name = record["ar"]  # the curated full spelling of a person
+        variants = list(dict.fromkeys(t for *_, t in ms))
+        entity: dict[str, Any] = {"type": typ, "name": name, "variants": variants,
+                                  "mentions": [{"article": a, "start": m.start, "end": m.end} for _, a, m, _ in ms]}
+        if record:
+            entity["name_en"] = record["en"]
+        entities.append((ms[0][0], entity))
+    entities.sort(key=lambda x: x[0])
+    out = []
+    for i, (_, e) in enumerate(entities, 1):
+        out.append({"id": f"E{i}", **e})
+    return out
+
+
+def _loose(word: str) -> str:
+    """A name word with ال, a final -ng and غ/ج/ق/ك differences folded, but its vowels kept: stricter than
+    ``skeleton`` for matching a bare name to a longer one ("الساعدي" is not "سعاد")."""
+    w = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    for ng in ("نغ", "نج", "نك", "نق"):
+        if w.endswith(ng) and len(w) > 2:
+            w = w[:-1]
+    return w.translate(_FOLD)
+
+
+def _loose_words(g: _Group) -> list[tuple[str, ...]]:
+    return list({tuple(_loose(w) for w in name_words(t)) for *_, t in g.mentions})
+
+
+def _majority_type(g: _Group) -> str:
+    return Counter(m.type for _, _, m, _ in g.mentions).most_common(1)[0][0]
+
+
+def _story_index(stories: Sequence[dict[str, Any]]) -> Any:
+    """(article id, mention) -> story id, from the stories' member spans (None when no story holds it)."""
+    members: dict[str, list[tuple[int, int, str]]] = {}
+    for s in stories:
+        for m in s.get("members", []):
+            members.setdefault(m["article"], []).append((m["start"], m["end"], s["id"]))
+
+    def story_of(article: str, mention: Mention) -> str | None:
+        for a, b, sid in members.get(article, []):
+            if a <= mention.start and mention.end <= b:
+                return sid
+        return None
+
+    return story_of
