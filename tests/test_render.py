@@ -39,3 +39,12 @@ def test_html_marks_removed_text_and_parts(seeds_dir: Path) -> None:
     article = data["articles"][0]
     assert html.count("بوتين يأمر بـ«اختبارات»") >= 2  # title row + text
     assert len(article["text"]) > 10000
+
+
+def test_dossiers_list_people_organisations_places(seed_dossier: dict) -> None:
+    md = render_markdown(seed_dossier)
+    html = render_html(seed_dossier)
+    assert "## Entities" in md and "### People" in md and "### Places" in md
+    people = md.split("### People", 1)[1].split("###", 1)[0]
+    assert "كيم جونغ أون" in people and "كيم جون اون" in people, "spelling variants listed with the person"
+    assert "<h2>الأعلام</h2>" in html and "كيم جون اون" in html

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .markdown import excerpt
+from .markdown import entity_groups, excerpt
 
 _env = Environment(
     loader=PackageLoader("marsad", "render/templates"),
@@ -58,4 +58,5 @@ def render_html(d: dict[str, Any]) -> str:
         members = [{**m, "unit": m.get("unit", m["article"]), "title": titles.get(m.get("unit", m["article"])),
                     "outlet": outlets.get(m["article"])} for m in s["members"]]
         stories.append({**s, "members": members, "reuse": reuse})
-    return _env.get_template("dossier.html.j2").render(d=d, articles=articles, stories=stories)
+    return _env.get_template("dossier.html.j2").render(d=d, articles=articles, stories=stories,
+                                                       entity_groups=entity_groups(d))

@@ -38,6 +38,7 @@ def render_markdown(d: dict[str, Any]) -> str:
         for p in a["parts"]:
             lines.append(f"| {_md(p['id'])} | ↳ glued part | {p['published'] or '?'} | {_md(p['title'])} | | |")
     lines += _stories_markdown(d)
+    lines += _entities_markdown(d)
     for a in articles:
         text = a["text"]
         lines += ["", f"## {_md(a['title']) or _md(a['id'])}", ""]
@@ -90,5 +91,33 @@ def _stories_markdown(d: dict[str, Any]) -> list[str]:
                 later, first = (r["b"], r["a"]) if r["earlier"] == "a" else (r["a"], r["b"])
                 lines.append(f"| {r['kind']} | {_md(later['article'])} | {_md(first['article'])} | "
                              f"{r.get('words', '')} | {_md(excerpt(d, first))} |")
+        lines.append("")
+    return lines
+
+
+ENTITY_TYPES = {"PERS": "People", "ORG": "Organisations", "LOC": "Places", "MISC": "Other names"}
+
+
+def entity_groups(d: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Entities by type, most mentioned first (types in a fixed order)."""
+    groups = []
+    for type_, title in ENTITY_TYPES.items():
+        members = [e for e in d["entities"] if e["type"] == type_]
+        members.sort(key=lambda e: (-len(e["mentions"]), e["name"]))
+        if members:
+            groups.append((title, members))
+    return groups
+
+
+def _entities_markdown(d: dict[str, Any]) -> list[str]:
+    if not d["entities"]:
+        return []
+    lines = ["", "## Entities", ""]
+    for title, members in entity_groups(d):
+        lines += [f"### {title}", "", "| name | mentions | articles | spellings |", "|---|---|---|---|"]
+        for e in members:
+            articles = sorted({m["article"] for m in e["mentions"]})
+            lines.append(f"| {_md(e['name'])} | {len(e['mentions'])} | {', '.join(map(_md, articles))} | "
+                         f"{' / '.join(_md(v) for v in e['variants'])} |")
         lines.append("")
     return lines
