@@ -123,12 +123,13 @@ class StoryClusterer:
         """The ``k`` words that identify a text: frequent in it, rare elsewhere (names, places, numbers)."""
         return sorted(terms, key=lambda t: (-terms[t] * self._idf(t), t))[:k]
 
-    def _lexical(self, terms: Mapping[str, float], story: Story) -> float:
+    def _lexical(self, terms: Mapping[str, float], story: Story, core_u: list[str] | None = None) -> float:
         """Agreement of identifying words, both ways: how much of the unit's core the story's members use, and
         how much of the story's core the unit uses. Two football matches of one day share the topic's words
         but not their clubs; a follow-up of an event shares its names and places."""
         n = len(story.members)
-        core_u = self.core(terms, self.options.core_terms)
+        if core_u is None:
+            core_u = self.core(terms, self.options.core_terms)
         weights = [self._idf(t) for t in core_u]
         if not weights:
             return 0.0
@@ -158,10 +159,11 @@ class StoryClusterer:
         w = timedelta(days=self.options.window_days)
         return first - w <= when <= last + w
 
-    def score(self, profile: UnitProfile, story: Story, linked: Mapping[str, float]) -> tuple[float, float, float]:
+    def score(self, profile: UnitProfile, story: Story, linked: Mapping[str, float],
+              core_u: list[str] | None = None) -> tuple[float, float, float]:
         """(combined, vector, lexical) similarity of a unit to a story."""
         vec = float(profile.vector @ story.centroid()) if profile.vector is not None else 0.0
-        lex = self._lexical(profile.terms, story)
+        lex = self._lexical(profile.terms, story, core_u)
         combined = self.options.vector_weight * vec + (1 - self.options.vector_weight) * lex
         if any(share >= self.options.link_min_share and self.story_of.get(u) == story.id
                for u, share in linked.items()):
@@ -199,11 +201,11 @@ class StoryClusterer:
             day, w = when.toordinal(), self.options.window_days
             first, last = self._first_day[:n], self._last_day[:n]
             in_window = (first == _NO_DAY) | ((first - w <= day) & (day <= last + w))
-        idx = np.flatnonzero(in_window)
-        if len(idx) <= k:
-            return idx.tolist()
-        sims = self._centroids[idx] @ vector
-        return idx[np.argpartition(-sims, k)[:k]].tolist()
+        if int(in_window.sum()) <= k:
+            return np.flatnonzero(in_window).tolist()
+        sims = self._centroids[:n] @ vector  # all stories at once: cheaper than gathering the window's rows
+        sims[~in_window] = -np.inf
+        return np.argpartition(-sims, k)[:k].tolist()
 
     def add(self, profile: UnitProfile, linked: Mapping[str, float] | None = None) -> str:
         """Put a unit in its story. ``linked``: unit id -> share of words in passages copied between the two."""
@@ -220,11 +222,12 @@ class StoryClusterer:
                           if share >= self.options.link_min_share and u in self.story_of}
         best: int | None = None
         best_score = self.options.join_threshold
+        core_u = self.core(profile.terms, self.options.core_terms)
         for i in sorted(set(self.candidates(profile.vector, when, self.options.candidates)) | linked_stories):
             story = self.stories[i]
             if not self._in_window(story, when):
                 continue
-            combined, _, lex = self.score(profile, story, linked)
+            combined, _, lex = self.score(profile, story, linked, core_u)
             strong_link = i in linked_stories
             if (lex >= self.options.min_lexical or strong_link) and combined >= best_score:
                 best, best_score = i, combined
