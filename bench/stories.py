@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import time
 from datetime import date, timedelta
 
-import numpy as np
+# one core, as the figures claim: BLAS would otherwise spread each matrix product over both
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from marsad.options import StoryOptions
-from marsad.stages.stories import StoryClusterer, UnitProfile
+import numpy as np  # noqa: E402
+
+from marsad.options import StoryOptions  # noqa: E402
+from marsad.stages.stories import StoryClusterer, UnitProfile  # noqa: E402
 
 DIM = 512
 

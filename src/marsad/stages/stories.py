@@ -201,11 +201,14 @@ class StoryClusterer:
             day, w = when.toordinal(), self.options.window_days
             first, last = self._first_day[:n], self._last_day[:n]
             in_window = (first == _NO_DAY) | ((first - w <= day) & (day <= last + w))
-        if int(in_window.sum()) <= k:
-            return np.flatnonzero(in_window).tolist()
-        sims = self._centroids[:n] @ vector  # all stories at once: cheaper than gathering the window's rows
-        sims[~in_window] = -np.inf
-        return np.argpartition(-sims, k)[:k].tolist()
+        idx = np.flatnonzero(in_window)
+        if len(idx) <= k:
+            return idx.tolist()
+        # stories are created in publication order, so the window is (nearly) one run of rows: a view, no copy
+        lo, hi = int(idx[0]), int(idx[-1]) + 1
+        sims = self._centroids[lo:hi] @ vector
+        sims[~in_window[lo:hi]] = -np.inf
+        return (lo + np.argpartition(-sims, k)[:k]).tolist()
 
     def add(self, profile: UnitProfile, linked: Mapping[str, float] | None = None) -> str:
         """Put a unit in its story. ``linked``: unit id -> share of words in passages copied between the two."""
