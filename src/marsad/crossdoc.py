@@ -52,7 +52,8 @@ def link_and_cluster(articles: Sequence[Article], options: Options = DEFAULT_OPT
         links[a][b] = links[b][a] = share
 
     clusterer = StoryClusterer(options.stories, encoder)
-    profiles = [profile_of(u, texts[u.article], clusterer.options) for u in units]
+    mentions = {a.id: a.mentions for a in articles}
+    profiles = [profile_of(u, texts[u.article], clusterer.options, mentions[u.article]) for u in units]
     clusterer.observe(profiles)
     for profile in arrival_order(profiles):
         clusterer.add(profile, links.get(profile.id, {}))
@@ -126,7 +127,8 @@ class CrossDocState:
             n_unit = max(1, len(unit.tokens))
             links = {b: min(1.0, w / min(n_unit, max(1, len(self.index.records[self.index.by_id[b]].hashes))))
                      for b, w in shared.items()}
-            story_id = self.clusterer.add(profile_of(unit, article.text, self.clusterer.options), links)
+            story_id = self.clusterer.add(profile_of(unit, article.text, self.clusterer.options, article.mentions),
+                                          links)
             assigned[unit.id] = story_id
             members = [m for m in self.clusterer.stories[self.clusterer._position[story_id]].members
                        if m != unit.id]

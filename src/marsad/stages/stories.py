@@ -79,8 +79,9 @@ def _is_content(t: str) -> bool:
     return (t.isdigit() and len(t) >= 2) or (len(t) >= 3 and not t.isdigit() and t not in _STOP)
 
 
-def profile_of(unit: Unit, text: str, options: StoryOptions) -> UnitProfile:
-    """What clustering looks at: title, lead (first sentences) and the unit's distinctive vocabulary."""
+def profile_of(unit: Unit, text: str, options: StoryOptions, mentions: Iterable[Any] = ()) -> UnitProfile:
+    """What clustering looks at: title, lead (first sentences) and the unit's distinctive vocabulary; named
+    entities (``mentions`` of the article, when tagged) count as words of their own ("@name")."""
     sentences = [text[s.start:s.end] for s in unit.sentences]
     title = unit.title or (sentences[0] if sentences else "")
     lead_sents = [s for s in sentences if s.strip() != title.strip()][: options.lead_sentences]
@@ -88,6 +89,9 @@ def profile_of(unit: Unit, text: str, options: StoryOptions) -> UnitProfile:
     title_terms = {match_form(t) for t in _WORD.findall(normalize(title))}
     terms = {t: (1.0 + math.log(c)) * (2.0 if t in title_terms else 1.0) for t, c in counts.items()}
     extent = unit.extent
+    names = Counter("@" + " ".join(match_form(w) for w in _WORD.findall(normalize(text[m.start:m.end])))
+                    for m in mentions if extent.start <= m.start and m.end <= extent.end)
+    terms.update({name: 1.0 + math.log(c) for name, c in names.items() if len(name) > 3})
     return UnitProfile(unit.id, unit.article, extent.start, extent.end, unit.published, title,
                        " ".join(lead_sents), terms)
 
