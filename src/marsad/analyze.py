@@ -63,7 +63,9 @@ def analyze(
         if isinstance(item, ErrorRecord):
             dossier.errors.append(item)
         else:
-            dossier.articles.append(pipeline(item))
+            article = pipeline(item)
+            dossier.articles.append(article)
+            dossier.times.extend(t.to_dict(article.id) for t in article.times)
     if options.cross_document and dossier.articles:
         from .crossdoc import link_and_cluster
 

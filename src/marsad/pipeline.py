@@ -61,5 +61,7 @@ def default_pipeline(options: Options = DEFAULT_OPTIONS) -> Pipeline:
     from .stages.language import DetectLanguage
     from .stages.pubdate import PublicationDate
     from .stages.segment import Segment
+    from .stages.time import ResolveTimes
 
-    return Pipeline([Clean(), Segment(), DetectLanguage(), PublicationDate(), TagEntities()], options)
+    return Pipeline([Clean(), Segment(), DetectLanguage(), PublicationDate(), ResolveTimes(), TagEntities()],
+                    options)

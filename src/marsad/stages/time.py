@@ -1,0 +1,222 @@
+"""Time expressions: recognised in the text and resolved against the publication date (SPEC ``times``).
+
+Covers explicit dates (every regional month series, Eastern Arabic digits), Hijri dates (tabular calendar),
+weekdays ("يوم الجمعة", "الاثنين الماضي"), اليوم/أمس/أول أمس/غداً, "الأسبوع/الشهر/العام الماضي|المقبل",
+"منذ أربع سنوات", bare months ("في يونيو/حزيران": the latest such month not after the publication) and years.
+Bare numbers ("40 ثانية", "عيار 122 ملم") are never dates. Not yet: narrative anchoring (a text that moves to
+another date and counts days from there).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import ClassVar
+
+from ..doc import Article
+from ..options import Options
+from ..resources.arabic_time import HIJRI_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
+from .normalize import normalize, normalize_with_map
+from .pubdate import find_dates
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    start: int  # raw offsets
+    end: int
+    value: str | None
+    granularity: str  # day | week | month | year | interval
+    anchor: str  # published | explicit
+
+    def to_dict(self, article: str) -> dict[str, object]:
+        return {"article": article, "start": self.start, "end": self.end, "value": self.value,
+                "granularity": self.granularity, "anchor": self.anchor}
+
+
+def _alt(words: object) -> str:
+    return "|".join(sorted((re.escape(normalize(w)) for w in words), key=len, reverse=True))  # type: ignore[attr-defined]
+
+
+_B = r"(?<![^\s(\"'«“,.،-])"  # starts a word (punctuation may stand before it)
+_E = r"(?![^\s)\"'»”,.،;:-])"  # ends a word
+_PAST = _alt(["الماضي", "الماضية", "الفائت", "الفائتة", "المنصرم", "المنصرمة", "السابق", "السابقة"])
+_NEXT = _alt(["المقبل", "المقبلة", "القادم", "القادمة"])
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    months = _alt(MONTHS)
+    return {
+        "hijri": re.compile(rf"{_B}(\d{{1,2}})\s+(?P<m>{_alt(HIJRI_MONTHS)})\s+(?P<y>1[34]\d\d)"
+                            rf"\s*(?:ه|هـ|للهجره)?{_E}"),
+        "relative_day": re.compile(rf"{_B}(?:و|ف|ب)?(?P<w>اول من امس|اول امس|بالامس|امس|اليوم|غدا)"
+                                   rf"(?:\s+(?:و|ب)?(?P<d>{_alt(WEEKDAYS)}))?{_E}"),
+        "weekday": re.compile(rf"{_B}(?:(?:و|ف)?(?:في وقت مبكر|في وقت متاخر|مساء|صباح|ليل|ليله|فجر)\s+)?"
+                              rf"(?:(?:و|ف)?يوم\s+)?(?:و|ب|ف)?(?P<d>{_alt(WEEKDAYS)})(?:\s+(?P<dir>{_PAST}|{_NEXT}))?{_E}"
+                              r"(?!\s*[,،]?\s*\d)"),  # a weekday before a date belongs to that date
+        "period": re.compile(rf"{_B}(?:(?:و|ف)?(?:في|خلال)\s+)?(?P<u>الاسبوع|الشهر|العام|السنه)\s+"
+                             rf"(?P<dir>{_PAST}|{_NEXT}|الحالي|الجاري){_E}"
+                             rf"|{_B}(?:و|ف)?(?P<this>هذا العام|هذه السنه|هذا الشهر|هذا الاسبوع){_E}"),
+        "ago": re.compile(rf"{_B}منذ\s+(?:(?P<n>\d+|{_alt(NUMBER_WORDS)})\s+)?(?P<u>سنوات|سنه|سنتين|اعوام|عام|عامين|"
+                          rf"اشهر|شهور|شهر|شهرين|اسابيع|اسبوع|اسبوعين|ايام|يوم|يومين){_E}(?!\s+\d{{4}})"),
+        "month": re.compile(rf"{_B}(?:و|ف)?(?:في|خلال|منذ|حتي|بحلول|مطلع|اواخر|اواسط|شهر)\s+(?:شهر\s+)?(?P<m>{months})"
+                            rf"(?:\s*[/(]?\s*(?:{months})\s*\)?)?(?:\s+(?P<dir>{_PAST}|{_NEXT}))?"
+                            rf"(?:\s+من\s+(?:العام|السنه)\s+(?P<ydir>{_PAST}|{_NEXT}|الحالي|الجاري))?"
+                            rf"(?:\s*[,،]?\s*(?:من\s+)?(?:عام\s+)?(?P<y>\d{{4}}))?{_E}"),
+        "year": re.compile(rf"{_B}(?:و|ف)?(?:(?:منذ|حتي|بحلول|في|خلال)\s+(?:(?:عام|العام|سنه)\s+)?"
+                           rf"|(?:عام|العام|سنه)\s+)(?P<y>(?:19|20)\d\d){_E}"),
+    }
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> date:
+    """Tabular Islamic calendar (civil epoch) to Gregorian; within a day or two of the observed calendars."""
+    jd = day + -(-(295 * (month - 1)) // 10) + (year - 1) * 354 + (3 + 11 * year) // 30 + 1948439.5 - 1
+    return date.fromordinal(int(jd - 1721424.5))
+
+
+def _weekday_before(anchor: date, weekday: int, strictly: bool) -> date:
+    back = (anchor.weekday() - weekday) % 7
+    if back == 0 and strictly:
+        back = 7
+    return anchor - timedelta(days=back)
+
+
+def _shift_month(d: date, months: int) -> tuple[int, int]:
+    index = d.year * 12 + d.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _ago_amount(n: str | None, unit: str) -> tuple[int, str]:
+    dual = {"سنتين": 2, "عامين": 2, "شهرين": 2, "اسبوعين": 2, "يومين": 2}
+    if unit in dual:
+        count = dual[unit]
+    elif n is None:
+        count = 1
+    else:
+        count = int(n) if n.isdigit() else NUMBER_WORDS_NORMALIZED()[n]
+    kind = ("year" if unit.startswith(("سن", "اعو", "عام")) else "month" if "شه" in unit
+            else "week" if "سبوع" in unit or "اسابيع" in unit else "day")
+    return count, kind
+
+
+@lru_cache(maxsize=1)
+def NUMBER_WORDS_NORMALIZED() -> dict[str, int]:
+    return {normalize(k): v for k, v in NUMBER_WORDS.items()}
+
+
+def find_times(text: str, start: int, end: int, published: date | None) -> list[TimeExpr]:
+    """Time expressions in ``text[start:end]`` (a sentence or paragraph), resolved against ``published``."""
+    found: list[TimeExpr] = [TimeExpr(f.start, f.end, f.value.isoformat(), "day", "explicit")
+                             for f in find_dates(text, start, end)]
+    norm = normalize_with_map(text[start:end])
+    taken = [(f.start, f.end) for f in found]
+    p = _patterns()
+    months = {normalize(k): v for k, v in MONTHS.items()}
+    hijri = {normalize(k): v for k, v in HIJRI_MONTHS.items()}
+    weekdays = {normalize(k): v for k, v in WEEKDAYS.items()}
+
+    def add(m: re.Match[str], value: str | None, granularity: str, anchor: str) -> None:
+        s, e = norm.map.span_to_raw(m.start(), m.end())
+        s, e = start + s, start + e
+        raw = text[s:e]
+        s += len(raw) - len(raw.lstrip())
+        if text[s:s + 1] == "و" and e - s > 2:  # "وفي", "والاثنين": the conjunction is not part of the time
+            s += 1
+        if any(a < e and s < b for a, b in taken):
+            return
+        taken.append((s, e))
+        found.append(TimeExpr(s, e, value, granularity, anchor))
+
+    for m in p["hijri"].finditer(norm.text):
+        add(m, hijri_to_gregorian(int(m.group("y")), hijri[m.group("m")], int(m.group(1))).isoformat(), "day",
+            "explicit")
+    for m in p["relative_day"].finditer(norm.text):
+        shift = {"اول من امس": -2, "اول امس": -2, "بالامس": -1, "امس": -1, "اليوم": 0, "غدا": 1}[m.group("w")]
+        add(m, (published + timedelta(days=shift)).isoformat() if published else None, "day", "published")
+    for m in p["weekday"].finditer(norm.text):
+        value = None
+        if published:
+            day = weekdays[m.group("d")]
+            direction = m.group("dir") or ""
+            if direction and re.fullmatch(_NEXT, direction):
+                value = (published + timedelta(days=(day - published.weekday()) % 7 or 7)).isoformat()
+            else:
+                value = _weekday_before(published, day, strictly=bool(direction)).isoformat()
+        add(m, value, "day", "published")
+    for m in p["month"].finditer(norm.text):
+        month = months[m.group("m")]
+        if m.group("y"):
+            add(m, f"{int(m.group('y')):04d}-{month:02d}", "month", "explicit")
+            continue
+        if m.group("ydir") and published:  # "في مايو من العام الماضي"
+            ydir = m.group("ydir")
+            shift = -1 if re.fullmatch(_PAST, ydir) else 1 if re.fullmatch(_NEXT, ydir) else 0
+            add(m, f"{published.year + shift:04d}-{month:02d}", "month", "published")
+            continue
+        value = None
+        if published:
+            direction = m.group("dir") or ""
+            year = published.year
+            if direction and re.fullmatch(_NEXT, direction):
+                year += month <= published.month
+            elif month > published.month or (direction and month == published.month):
+                year -= 1  # a bare month later in the year than the article is last year's
+            value = f"{year:04d}-{month:02d}"
+        add(m, value, "month", "published")
+    for m in p["period"].finditer(norm.text):
+        value, granularity = None, "year"
+        unit = m.group("u") or m.group("this").split()[-1]
+        direction = m.group("dir") or "الحالي"
+        step = -1 if re.fullmatch(_PAST, direction) else 1 if re.fullmatch(_NEXT, direction) else 0
+        if published:
+            if unit in ("الاسبوع",):
+                monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
+                value, granularity = f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}", "week"
+            elif unit == "الشهر":
+                y, mo = _shift_month(published, step)
+                value, granularity = f"{y:04d}-{mo:02d}", "month"
+            else:
+                value = f"{published.year + step:04d}"
+        add(m, value, granularity, "published")
+    for m in p["ago"].finditer(norm.text):
+        count, kind = _ago_amount(m.group("n"), m.group("u"))
+        value = None
+        if published:
+            if kind == "year":
+                value = f"{published.year - count:04d}"
+            elif kind == "month":
+                y, mo = _shift_month(published, -count)
+                value = f"{y:04d}-{mo:02d}"
+            else:
+                value = (published - timedelta(days=count * (7 if kind == "week" else 1))).isoformat()
+        add(m, value, kind, "published")
+    for m in p["year"].finditer(norm.text):
+        add(m, m.group("y"), "year", "explicit")
+    return sorted(found, key=lambda t: (t.start, t.end))
+
+
+class ResolveTimes:
+    """Pipeline stage: ``times`` over the sentences of the body and of each glued part, each resolved against
+    its own unit's publication date (a glued part has its own)."""
+
+    name: ClassVar[str] = "time"
+    requires: ClassVar[frozenset[str]] = frozenset({"sentences", "parts", "published"})
+    provides: ClassVar[frozenset[str]] = frozenset({"times"})
+
+    def __call__(self, article: Article, options: Options) -> Article:
+        found: list[TimeExpr] = []
+        for sentence in article.sentences:
+            part = next((p for p in article.parts if p.start <= sentence.start < p.end), None)
+            published = part.published if part is not None else article.published
+            found.extend(find_times(article.text, sentence.start, sentence.end, _date(published)))
+        article.times = found
+        return article
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
