@@ -48,3 +48,10 @@ def test_dossiers_list_people_organisations_places(seed_dossier: dict) -> None:
     people = md.split("### People", 1)[1].split("###", 1)[0]
     assert "كيم جونغ أون" in people and "كيم جون اون" in people, "spelling variants listed with the person"
     assert "<h2>الأعلام</h2>" in html and "كيم جون اون" in html
+
+
+def test_dossiers_group_quotes_by_speaker(seed_dossier: dict) -> None:
+    md = render_markdown(seed_dossier)
+    section = md.split("## Quotes by speaker", 1)[1]
+    assert "### كيم جونغ أون" in section and "### فلاديمير بوتين" in section
+    assert "<h2>الأقوال حسب القائل</h2>" in render_html(seed_dossier)

@@ -77,4 +77,8 @@ def analyze(
 
         # one entity per referent across the batch; short names resolve within their story
         dossier.entities = merge_entities(dossier.articles, dossier.stories)
+    if dossier.articles and "quotes" in pipeline.provides:
+        from .stages.quotes import link_speakers
+
+        dossier.quotes = link_speakers(dossier.articles, dossier.entities)
     return dossier

@@ -60,8 +60,9 @@ def default_pipeline(options: Options = DEFAULT_OPTIONS) -> Pipeline:
     from .stages.entities import TagEntities
     from .stages.language import DetectLanguage
     from .stages.pubdate import PublicationDate
+    from .stages.quotes import FindQuotes
     from .stages.segment import Segment
     from .stages.time import ResolveTimes
 
-    return Pipeline([Clean(), Segment(), DetectLanguage(), PublicationDate(), ResolveTimes(), TagEntities()],
-                    options)
+    return Pipeline([Clean(), Segment(), DetectLanguage(), PublicationDate(), ResolveTimes(), TagEntities(),
+                     FindQuotes()], options)

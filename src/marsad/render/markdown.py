@@ -39,6 +39,7 @@ def render_markdown(d: dict[str, Any]) -> str:
             lines.append(f"| {_md(p['id'])} | ↳ glued part | {p['published'] or '?'} | {_md(p['title'])} | | |")
     lines += _stories_markdown(d)
     lines += _entities_markdown(d)
+    lines += _quotes_markdown(d)
     for a in articles:
         text = a["text"]
         lines += ["", f"## {_md(a['title']) or _md(a['id'])}", ""]
@@ -119,5 +120,29 @@ def _entities_markdown(d: dict[str, Any]) -> list[str]:
             articles = sorted({m["article"] for m in e["mentions"]})
             lines.append(f"| {_md(e['name'])} | {len(e['mentions'])} | {', '.join(map(_md, articles))} | "
                          f"{' / '.join(_md(v) for v in e['variants'])} |")
+        lines.append("")
+    return lines
+
+
+def quotes_by_speaker(d: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Quotes grouped under their speaker (the entity's name, else the description), most quoted first."""
+    names = {e["id"]: e["name"] for e in d["entities"]}
+    texts = {a["id"]: a["text"] for a in d["articles"]}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for q in d["quotes"]:
+        who = names.get(q["speaker"]) or q["speaker_text"] or "?"
+        groups.setdefault(who, []).append({**q, "words": texts[q["article"]][q["start"]:q["end"]]})
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def _quotes_markdown(d: dict[str, Any]) -> list[str]:
+    if not d["quotes"]:
+        return []
+    lines = ["", "## Quotes by speaker", ""]
+    for who, quotes in quotes_by_speaker(d):
+        lines += [f"### {_md(who)}", ""]
+        for q in quotes:
+            mark = "«»" if q["kind"] == "direct" else "≈"
+            lines.append(f"- {mark[0]}{_md(q['words'])}{mark[-1]} — `{_md(q['article'])}`")
         lines.append("")
     return lines
