@@ -81,4 +81,8 @@ def analyze(
         from .stages.quotes import link_speakers
 
         dossier.quotes = link_speakers(dossier.articles, dossier.entities)
+    if dossier.articles and "attributions" in pipeline.provides:
+        from .stages.attribution import link_sources
+
+        dossier.attributions = link_sources(dossier.articles, dossier.entities)
     return dossier

@@ -110,6 +110,7 @@ class Article:
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    attributions: list[Any] = field(default_factory=list)  # stages.attribution.Attribution
     quotes: list[Any] = field(default_factory=list)  # stages.quotes.Quote, direct and reported speech
     times: list[Any] = field(default_factory=list)  # stages.time.TimeExpr, resolved time expressions
     mentions: list[Mention] = field(default_factory=list)  # named entities (stages.entities); merged in Dossier

@@ -56,6 +56,7 @@ class Pipeline:
 
 def default_pipeline(options: Options = DEFAULT_OPTIONS) -> Pipeline:
     """The stages `marsad analyze` runs per article, in order."""
+    from .stages.attribution import FindAttributions
     from .stages.clean import Clean
     from .stages.entities import TagEntities
     from .stages.language import DetectLanguage
@@ -65,4 +66,4 @@ def default_pipeline(options: Options = DEFAULT_OPTIONS) -> Pipeline:
     from .stages.time import ResolveTimes
 
     return Pipeline([Clean(), Segment(), DetectLanguage(), PublicationDate(), ResolveTimes(), TagEntities(),
-                     FindQuotes()], options)
+                     FindQuotes(), FindAttributions()], options)

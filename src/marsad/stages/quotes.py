@@ -210,21 +210,28 @@ class FindQuotes:
         return article
 
 
-def link_speakers(articles: list[Article], entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """SPEC ``quotes`` with ``speaker`` set to the entity named in the speaker span (persons, then others)."""
-    by_span: dict[str, list[tuple[int, int, str, str]]] = {}
+def entity_index(entities: list[dict[str, Any]]) -> Any:
+    """A lookup ``(article, span, types) -> entity id`` of the first entity mentioned inside the span (persons
+    before other types)."""
+    by_article: dict[str, list[tuple[int, int, str, str]]] = {}
     for e in entities:
         for m in e["mentions"]:
-            by_span.setdefault(m["article"], []).append((m["start"], m["end"], e["id"], e["type"]))
+            by_article.setdefault(m["article"], []).append((m["start"], m["end"], e["id"], e["type"]))
+
+    def lookup(article: str, span: Span, types: tuple[str, ...]) -> str | None:
+        inside = [(t != "PERS", s, eid) for s, e, eid, t in by_article.get(article, [])
+                  if span.start <= s and e <= span.end and t in types]
+        return min(inside)[2] if inside else None
+
+    return lookup
+
+
+def link_speakers(articles: list[Article], entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """SPEC ``quotes`` with ``speaker`` set to the person (or organisation) named in the speaker span."""
+    index = entity_index(entities)
     out = []
     for article in articles:
-        mentions = by_span.get(article.id, [])
         for q in article.quotes:
-            speaker = None
-            if q.speaker_span is not None:
-                inside = [(t != "PERS", s, eid) for s, e, eid, t in mentions
-                          if q.speaker_span.start <= s and e <= q.speaker_span.end and t in ("PERS", "ORG")]
-                if inside:
-                    speaker = min(inside)[2]
+            speaker = index(article.id, q.speaker_span, ("PERS", "ORG")) if q.speaker_span is not None else None
             out.append(q.to_dict(article.id, speaker))
     return out

@@ -1,0 +1,39 @@
+"""Claim attribution: agency-attributed claims, anonymous sources, and cue words that attribute nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marsad.doc import Span
+from marsad.stages.attribution import find_attributions
+
+
+def attributions(text: str) -> list[tuple[str, str, str, bool]]:
+    found = find_attributions(text, [Span(0, len(text))])
+    return [(text[a.claim.start:a.claim.end], text[a.source.start:a.source.end], text[a.cue.start:a.cue.end],
+             a.anonymous) for a in found]
+
+
+def test_agency_attributed_claim() -> None:
+    text = "انتهت المحادثات بعد نحو ساعتين على بدئها، حسبما ذكرت وكالة تاس الروسية للأنباء."
+    assert attributions(text) == [("انتهت المحادثات بعد نحو ساعتين على بدئها", "وكالة تاس الروسية للأنباء",
+                                   "حسبما ذكرت", False)]
+
+
+def test_leading_attribution_and_anonymous_source() -> None:
+    text = "وبحسب مصادر مطلعة طلبت عدم الكشف عن هويتها، فإن الوفد سيصل إلى العاصمة يوم الأحد المقبل."
+    ((claim, source, cue, anonymous),) = attributions(text)
+    assert cue == "وبحسب" and source.startswith("مصادر مطلعة") and anonymous
+    assert claim.endswith("يوم الأحد المقبل")
+
+
+def test_cue_without_a_source_attributes_nothing() -> None:
+    assert attributions("صنعت الصواريخ وفقاً لتصاميم سوفياتية قديمة جدا في المصانع الحكومية.") == []
+    assert attributions("سنواصل الاختبارات بحسب تطور الوضع وطبيعة التهديدات التي تستهدف أمن البلاد.") == []
+
+
+def test_seed_attributions_link_named_sources(seed_dossier: dict[str, Any]) -> None:
+    names = {e["id"]: e["name"] for e in seed_dossier["entities"]}
+    peskov = [a for a in seed_dossier["attributions"] if a["article"] == "000" and "بيسكوف" in a["source_text"]]
+    assert [names.get(a["source"]) for a in peskov] == ["دميتري بيسكوف"]
+    assert any(a["anonymous"] for a in seed_dossier["attributions"] if a["article"] == "002")
