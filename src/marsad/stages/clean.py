@@ -23,7 +23,7 @@ from typing import ClassVar
 from ..doc import Article, Part, Removed, Span
 from ..options import Options
 from ..resources import boilerplate as bp
-from .normalize import normalize
+from .normalize import normalize, normalize_with_map
 
 _NON_KEY = re.compile(r"[\s\.\-_:·/|«»\"'“”()\[\]،,؛;!?؟…]+")
 
@@ -162,11 +162,12 @@ class Line:
         return 2 <= self.words <= 25 and not (stripped.endswith(".") and not stripped.endswith(".."))
 
 
-def split_lines(text: str) -> list[Line]:
+def split_lines(text: str, normalized: str | None = None) -> list[Line]:
+    """Non-blank lines of ``text``; ``normalized`` is ``normalize(text)`` when the caller has it already."""
     lines: list[Line] = []
     pos = 0
     # one normalization pass for the whole text; it never adds or drops a newline, so lines stay aligned
-    norm_lines = normalize(text).split("\n")
+    norm_lines = (normalized if normalized is not None else normalize(text)).split("\n")
     for raw, norm_line in zip(text.split("\n"), norm_lines, strict=True):
         stripped = raw.strip()
         if stripped:
@@ -345,8 +346,8 @@ LINE_RULES = (stray_rule, social_rule, caption_rule, dateline_rule, byline_rule,
 
 def header_kind(line: Line) -> str | None:
     """``related``, ``read_also`` or ``tags`` when the line opens such a block (possibly with items after ':')."""
-    head = re.split(r"[:：]", line.text, maxsplit=1)[0]
-    key = cue_key(head)
+    head = re.split(r"[:：]", line.norm, maxsplit=1)[0]
+    key = _NON_KEY.sub("", head)  # the line is normalized already
     for kind, keys in (("read_also", READ_ALSO_KEYS), ("related", RELATED_KEYS), ("tags", TAG_KEYS)):
         if key in keys or line.key in keys:
             return kind
@@ -370,10 +371,13 @@ class Clean:
 
     name: ClassVar[str] = "clean"
     requires: ClassVar[frozenset[str]] = frozenset({"text"})
-    provides: ClassVar[frozenset[str]] = frozenset({"body", "removed", "paragraphs", "parts", "title"})
+    provides: ClassVar[frozenset[str]] = frozenset({"body", "removed", "paragraphs", "parts", "title", "normalized"})
 
     def __call__(self, article: Article, options: Options) -> Article:
-        result = clean_text(article.text, options, article_id=article.id) if options.clean else _no_clean(article)
+        if article.normalized is None:  # the matching form is needed here and by later stages: compute it once
+            article.normalized = normalize_with_map(article.text)
+        result = (clean_text(article.text, options, article_id=article.id, normalized=article.normalized.text)
+                  if options.clean else _no_clean(article))
         article.removed = result.removed
         article.body = result.body
         article.paragraphs = result.paragraphs
@@ -395,8 +399,8 @@ def _no_clean(article: Article) -> CleanResult:
     return CleanResult([], spans, spans, [], None)
 
 
-def clean_text(text: str, options: Options, article_id: str = "article") -> CleanResult:
-    lines = split_lines(text)
+def clean_text(text: str, options: Options, article_id: str = "article", normalized: str | None = None) -> CleanResult:
+    lines = split_lines(text, normalized)
     if not lines:
         return CleanResult([], [], [], [], None)
     for line in lines:

@@ -220,5 +220,6 @@ class Normalize:
     provides: ClassVar[frozenset[str]] = frozenset({"normalized"})
 
     def __call__(self, article: Article, options: Options) -> Article:
-        article.normalized = normalize_with_map(article.text)
+        if article.normalized is None:  # cleaning may have made it already
+            article.normalized = normalize_with_map(article.text)
         return article
