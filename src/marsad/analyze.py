@@ -64,6 +64,7 @@ def analyze(
             dossier.errors.append(item)
         else:
             article = pipeline(item)
+            article.normalized = None  # matching form: used inside the pipeline, too large to keep per article
             dossier.articles.append(article)
             dossier.times.extend(t.to_dict(article.id) for t in article.times)
     if options.cross_document and dossier.articles:
