@@ -9,6 +9,7 @@ Named sources are linked to entities after merging (``link_sources``). Cues live
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -57,7 +58,7 @@ def _trim(text: str, start: int, end: int, chars: str = " ،,.:؛;-–—") -> t
     return start, end
 
 
-def find_attributions(text: str, sentences: list[Span], names: list[Span] = ()) -> list[Attribution]:  # type: ignore[assignment]
+def find_attributions(text: str, sentences: list[Span], names: Sequence[Span] = ()) -> list[Attribution]:
     """Attributed claims in the sentences; ``names``: spans of tagged entity mentions (a named source)."""
     cue_re, stops, anonymous = _patterns()
     agents = _agents()

@@ -10,6 +10,7 @@ linked to entities after merging (``link_speakers``). Cue words live in ``marsad
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -109,7 +110,7 @@ def _speaker_after(words: list[_Word], k: int, stop: int) -> tuple[Span | None, 
     return Span(chosen[0].start, chosen[-1].end - chosen[-1].raw_end_mark), ""
 
 
-def find_quotes(text: str, paragraphs: list[Span], persons: list[Span] = ()) -> list[Quote]:  # type: ignore[assignment]
+def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ()) -> list[Quote]:
     """Direct and reported quotes in the paragraphs of one unit, in order, speakers carried over. ``persons``:
     spans of person mentions; a quote whose cue names no one goes to the last person named before it in its
     paragraph ("أعرب كيم عن «…»، وقال إن …"), else to the previous speaker."""
