@@ -4,7 +4,7 @@ stories. Used by ``marsad.analyze``; the store (a later issue) drives the same i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,22 @@ def link_and_cluster(articles: Sequence[Article], options: Options = DEFAULT_OPT
     return result
 
 
+class _TextsOf(Mapping[str, str]):
+    """article id -> text, read from the kept articles (no copy of every text per added article)."""
+
+    def __init__(self, articles: dict[str, Article]) -> None:
+        self._articles = articles
+
+    def __getitem__(self, key: str) -> str:
+        return self._articles[key].text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+
 @dataclass(slots=True)
 class AddResult:
     passages: list[ReusePassage]
@@ -110,7 +126,7 @@ class CrossDocState:
 
     def add(self, article: Article) -> AddResult:
         self.articles[article.id] = article
-        texts = {a.id: a.text for a in self.articles.values()}
+        texts = _TextsOf(self.articles)
         encoder = self.encoder
 
         def sentence_similarity(sa: Any, ra: Any, sb: Any, rb: Any) -> float:

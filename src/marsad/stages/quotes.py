@@ -27,11 +27,11 @@ _CUE_REACH = 15  # words between a speech verb and the quote it introduces
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _tables() -> tuple[frozenset[str], frozenset[str]]:
     def forms(words: list[str]) -> frozenset[str]:
         return frozenset(normalize(w) for w in words)
 
-    return forms(speech.SPEECH_VERBS), forms(speech.CONTINUATION_VERBS), forms(speech.SPEAKER_END)
+    return forms(speech.SPEECH_VERBS), forms(speech.SPEAKER_END)
 
 
 @dataclass(slots=True)
@@ -95,9 +95,9 @@ def _direct_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return found
 
 
-def _speaker_after(words: list[_Word], k: int, stop: int) -> tuple[Span | None, str]:
+def _speaker_after(words: list[_Word], k: int, stop: int) -> Span | None:
     """The speaker description in words[k:stop] (after a verb): up to a word that ends it."""
-    ends = _tables()[2]
+    ends = _tables()[1]
     chosen: list[_Word] = []
     for w in words[k:stop]:
         if w.norm in ends or not w.norm or (w.norm.startswith("لل") and chosen):
@@ -106,8 +106,8 @@ def _speaker_after(words: list[_Word], k: int, stop: int) -> tuple[Span | None, 
         if len(chosen) >= 8 or w.raw_end_mark:
             break  # "قال بوتين:" / "وقال وزير الخارجية الروسي، في لقاء": the description ends at the mark
     if not chosen:
-        return None, ""
-    return Span(chosen[0].start, chosen[-1].end - chosen[-1].raw_end_mark), ""
+        return None
+    return Span(chosen[0].start, chosen[-1].end - chosen[-1].raw_end_mark)
 
 
 def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ()) -> list[Quote]:
@@ -121,11 +121,11 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
 
     reported = frozenset(normalize(x) for x in ("إن", "أن", "بأن", "إنه", "أنه", "إنها", "أنها"))
     quotes: list[Quote] = []
-    last_speaker: tuple[Span | None, str] | None = None
+    last_speaker: Span | None = None
     for para in paragraphs:
         words = _words(text, para.start, para.end)
         marks = _direct_quotes(text, para.start, para.end)
-        covered = [(o, c) for o, c in marks]
+        covered = list(marks)
         prev_close = para.start
         for open_, close in marks:
             inner = Span(open_ + 1, close)
@@ -139,10 +139,10 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
             carried = False
             if cue_index is not None:
                 stop = before[-1] + 1 if before else cue_index + 1
-                speaker_span, _ = _speaker_after(words, cue_index + 1, stop)
+                speaker_span = _speaker_after(words, cue_index + 1, stop)
                 # "وأضاف:", "وتابع", "وقال إنه": no subject of its own, so the previous speaker goes on
                 if speaker_span is None:
-                    speaker_span = named_before(para, words[cue_index].start) or (last_speaker or (None, ""))[0]
+                    speaker_span = named_before(para, words[cue_index].start) or last_speaker
                     carried = speaker_span is not None
                 cue = Span(words[cue_index].start, words[cue_index].end)
             else:
@@ -153,9 +153,9 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
                     continue  # quotation marks without a speech cue: a term or a title, not a quote
                 cue = Span(words[k].start, words[k].end)
                 stop = min(len(words), k + 9)
-                speaker_span, _ = _speaker_after(words, k + 1, stop)
+                speaker_span = _speaker_after(words, k + 1, stop)
                 if speaker_span is None:
-                    speaker_span = named_before(para, open_) or (last_speaker or (None, ""))[0]
+                    speaker_span = named_before(para, open_) or last_speaker
                     carried = speaker_span is not None
             lead = len(text[inner.start:inner.end]) - len(text[inner.start:inner.end].lstrip())
             trail = len(text[inner.start:inner.end]) - len(text[inner.start:inner.end].rstrip())
@@ -163,7 +163,7 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
                           text[speaker_span.start:speaker_span.end] if speaker_span else "", carried)
             quotes.append(quote)
             if speaker_span is not None:
-                last_speaker = (speaker_span, quote.speaker_text)
+                last_speaker = speaker_span
             prev_close = close + 1
         # reported speech: a verb, its subject, then "إن/أن …" to the end of the sentence, outside quotation marks
         for i, w in enumerate(words):
@@ -176,10 +176,10 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
                                  or k == len(words) - 1), len(words) - 1)
             if any(o <= words[j + 1].start <= c for o, c in covered) or sentence_end - j < 3:
                 continue
-            speaker_span, _ = _speaker_after(words, i + 1, j)
+            speaker_span = _speaker_after(words, i + 1, j)
             carried = False
             if speaker_span is None:
-                speaker_span = named_before(para, w.start) or (last_speaker or (None, ""))[0]
+                speaker_span = named_before(para, w.start) or last_speaker
                 carried = speaker_span is not None
             start, end = words[j + 1].start, words[sentence_end].end
             end -= len(text[start:end]) - len(text[start:end].rstrip(" .؟!،,"))
@@ -187,7 +187,7 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
                           text[speaker_span.start:speaker_span.end] if speaker_span else "", carried)
             quotes.append(quote)
             if speaker_span is not None and not carried:
-                last_speaker = (speaker_span, quote.speaker_text)
+                last_speaker = speaker_span
     unique: dict[tuple[int, int], Quote] = {}
     for q in quotes:  # two cues before one reported clause ("أعرب … وقال إن …") give one quote: the nearer cue
         if (q.start, q.end) not in unique or q.cue.start > unique[q.start, q.end].cue.start:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,6 @@ from ..doc import Span
 from ..options import ReuseOptions
 from ..units import Unit
 
-_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 # odd multipliers for combining token hashes into an n-gram hash (order matters)
 _MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
                          0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
@@ -230,7 +230,8 @@ def _sentence_range(rec: UnitRecord, i0: int, i1: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _earlier(a: UnitRecord, b: UnitRecord) -> str | None:
+def _earlier(a: UnitRecord | Unit, b: UnitRecord | Unit) -> str | None:
+    """Which side was published first ("a"/"b"), or None on the same or an unknown day."""
     if a.published and b.published and a.published != b.published:
         return "a" if a.published < b.published else "b"
     return None
@@ -504,16 +505,22 @@ def passages_between(units: Iterable[Unit], options: ReuseOptions | None = None,
     return index.add_many(list(units), sentence_similarity)
 
 
-def content_terms(tokens: Sequence[str]) -> set[str]:
+@lru_cache(maxsize=1)
+def _stopword_forms() -> frozenset[str]:
     from ..resources.stopwords import STOPWORD_LIST
     from ..units import match_form
     from .normalize import normalize
 
-    stop = {match_form(normalize(w)) for w in STOPWORD_LIST}
+    return frozenset(match_form(normalize(w)) for w in STOPWORD_LIST)
+
+
+def content_terms(tokens: Sequence[str]) -> set[str]:
+    """The words of a token list that can tell two statements apart (no function words, no short ones)."""
+    stop = _stopword_forms()
     return {t for t in tokens if len(t) >= 3 and t not in stop}
 
 
-def find_paraphrases(units: Sequence[Unit], texts: dict[str, str], encoder: Any,
+def find_paraphrases(units: Sequence[Unit], texts: Mapping[str, str], encoder: Any,
                      known: Sequence[ReusePassage] = (), options: ReuseOptions | None = None) -> list[ReusePassage]:
     """Sentence pairs that say the same thing in other words (another translation), between units of
     different articles — meant for the units of one story, so the search is never all-pairs over a corpus.
@@ -577,10 +584,8 @@ def find_paraphrases(units: Sequence[Unit], texts: dict[str, str], encoder: Any,
                     sb = Span(sentences[kb[run[0][1]]][1].start, sentences[kb[run[-1][1]]][1].end)
                     i0, i1 = ua.token_range(sa)
                     j0, j1 = ub.token_range(sb)
-                    earlier = None
-                    if ua.published and ub.published and ua.published != ub.published:
-                        earlier = "a" if ua.published < ub.published else "b"
                     out.append(ReusePassage(ua.id, ub.id, ua.article, ub.article, sa, sb, "paraphrase",
-                                            sum(r[2] for r in run) / len(run), earlier, min(i1 - i0, j1 - j0)))
+                                            sum(r[2] for r in run) / len(run), _earlier(ua, ub),
+                                            min(i1 - i0, j1 - j0)))
                 run = [m] if m is not None else []
     return out

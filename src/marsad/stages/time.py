@@ -95,15 +95,19 @@ def _ago_amount(n: str | None, unit: str) -> tuple[int, str]:
     elif n is None:
         count = 1
     else:
-        count = int(n) if n.isdigit() else NUMBER_WORDS_NORMALIZED()[n]
+        count = int(n) if n.isdigit() else _names()[3][n]
     kind = ("year" if unit.startswith(("سن", "اعو", "عام")) else "month" if "شه" in unit
             else "week" if "سبوع" in unit or "اسابيع" in unit else "day")
     return count, kind
 
 
 @lru_cache(maxsize=1)
-def NUMBER_WORDS_NORMALIZED() -> dict[str, int]:
-    return {normalize(k): v for k, v in NUMBER_WORDS.items()}
+def _names() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
+    """Months, Hijri months, weekdays and number words keyed by their normalized spelling (built once)."""
+    def keyed(table: dict[str, int]) -> dict[str, int]:
+        return {normalize(k): v for k, v in table.items()}
+
+    return keyed(MONTHS), keyed(HIJRI_MONTHS), keyed(WEEKDAYS), keyed(NUMBER_WORDS)
 
 
 def find_times(text: str, start: int, end: int, published: date | None) -> list[TimeExpr]:
@@ -113,9 +117,7 @@ def find_times(text: str, start: int, end: int, published: date | None) -> list[
     norm = normalize_with_map(text[start:end])
     taken = [(f.start, f.end) for f in found]
     p = _patterns()
-    months = {normalize(k): v for k, v in MONTHS.items()}
-    hijri = {normalize(k): v for k, v in HIJRI_MONTHS.items()}
-    weekdays = {normalize(k): v for k, v in WEEKDAYS.items()}
+    months, hijri, weekdays, _ = _names()
 
     def add(m: re.Match[str], value: str | None, granularity: str, anchor: str) -> None:
         s, e = norm.map.span_to_raw(m.start(), m.end())
