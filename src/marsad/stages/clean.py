@@ -33,11 +33,6 @@ def cue_key(text: str) -> str:
     return _NON_KEY.sub("", normalize(text))
 
 
-def cue_words(text: str) -> list[str]:
-    """The normalized words of a cue phrase."""
-    return [k for k in (cue_key(w) for w in text.split()) if k]
-
-
 # words repeat across lines and articles: their keys are worth remembering (whole lines are not)
 token_key = lru_cache(maxsize=100_000)(cue_key)
 
@@ -60,14 +55,11 @@ STRAY_KEYS = _keys(bp.STRAY_MARKERS) | {""}
 BYLINE_START_KEYS = _keys(bp.BYLINE_STARTS)
 CHROME_WORD_KEYS = _keys(bp.CHROME_WORDS)
 CHROME_NEUTRAL_KEYS = _keys(bp.CHROME_NEUTRAL)
-CHROME_PHRASE_KEYS = [k for k in (cue_key(p) for p in bp.CHROME_PHRASES) if k]
 # multi-word chrome entries as token-key tuples, indexed by their first key, longest first
 _CHROME_MULTI: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in sorted({tuple(cue_key(w) for w in p.split()) for p in bp.CHROME_WORDS + bp.CHROME_PHRASES
                        if len(p.split()) > 1}, key=len, reverse=True):
     _CHROME_MULTI.setdefault(_phrase[0], []).append(_phrase)
-# single chrome words, for a quick count before the token-level decision
-_CHROME_SET = CHROME_WORD_KEYS
 # legal/subscription phrases by their first normalized word, so most lines are ruled out by one set lookup
 _PHRASES_BY_FIRST: dict[str, list[str]] = {}
 for _p in bp.CHROME_PHRASES:
@@ -76,7 +68,6 @@ _PHRASE_FIRST_WORDS = frozenset(_PHRASES_BY_FIRST)
 
 _WORD = re.compile(r"\S+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
-_SENTENCE_END = re.compile(r"[.!?؟…:»”\"')]\s*$")
 _PROSE_END = re.compile(r"[.!?؟…]\s*[»”\"')]*\s*$")
 _PAREN_TAIL = re.compile(r"\(([^()\n]{1,60})\)\s*$")
 _CITY_TAIL = re.compile(r"\(([^()\n]{2,30})\)\s*$")
@@ -307,7 +298,7 @@ def chrome_rule(line: Line) -> list[Removed]:
     words = line.norm.split()
     starts = _PHRASE_FIRST_WORDS.intersection(words)
     has_phrase = bool(starts) and any(p in line.key for w in starts for p in _PHRASES_BY_FIRST[w])
-    if not has_phrase and len(_CHROME_SET.intersection(words)) < 2:
+    if not has_phrase and len(CHROME_WORD_KEYS.intersection(words)) < 2:
         return []  # fast path: fewer than two menu words and no legal/form phrase
     tokens = line.tokens
     mask = _chrome_mask(line.keys)
