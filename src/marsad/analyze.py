@@ -86,4 +86,9 @@ def analyze(
         from .stages.attribution import link_sources
 
         dossier.attributions = link_sources(dossier.articles, dossier.entities)
+    if dossier.stories:
+        from .account import build_accounts
+
+        # facts, summary and timeline of each story (they read the SPEC shape, as a store's sub-dossier would)
+        build_accounts({**dossier.to_dict(), "stories": dossier.stories})
     return dossier

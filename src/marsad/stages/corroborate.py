@@ -1,0 +1,237 @@
+"""Facts of a story: its claims grouped when they say the same thing, counted by independent origin, and the
+contradictions between them.
+
+Two claims of different articles say the same thing when their sentence vectors are very close, or when they sit
+on the two sides of a reuse passage and are close enough — and never when they give the same slot different
+counts (``quantities.conflicts``): "9 dead" and "14 dead" stay two facts however alike the sentences are. Groups
+grow by single linkage, strongest link first, refusing any merge that would hold a conflict.
+
+A fact's independent sources are its citing claims unioned into origins: claims on the two sides of a verbatim
+or near-copy passage, claims of one outlet, and claims whose passages credit the same outlet or agency ("بحسب ما
+نقلت وكالة النهار للأنباء") are one origin. A paraphrase is not a copy: two outlets wording the same event
+differently count twice, unless one credits the other. A fact backed by one wire story in five outlets is one
+source, not five.
+
+Two facts contradict each other when related claims of theirs (similar sentences, or a reuse passage between
+them) give one slot conflicting counts for the same day, attribute the same words to different speakers, or
+date the same statement to different explicit days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .claims import Claim, StoryClaims, media_key
+from .quantities import Quantity, conflicts
+
+LINK_SIMILARITY = 0.78  # cosine at which two claims say the same thing without any other evidence
+LINK_REUSE_SIMILARITY = 0.6  # … when the two sit on the two sides of a reuse passage
+RELATED_SIMILARITY = 0.5  # cosine at which two claims may speak of the same slot (for contradictions)
+SHARED_COUNT_BONUS = 0.05
+DATE_PENALTY = 0.1  # two sentences dated to different days rarely report the same thing
+GROUP_SIMILARITY = 0.55  # mean cosine two groups must have to merge (single links alone drift)  # the same count of the same slot is evidence of the same claim
+
+
+@dataclass(slots=True)
+class Conflict:
+    slot: str  # a count slot ("killed", "n:متر"), "speaker" or "date"
+    a: int  # claim indices
+    b: int
+    values: tuple[Any, Any]
+
+
+@dataclass(slots=True)
+class Fact:
+    id: str
+    claims: list[Claim]
+    origins: list[list[str]]  # article ids per independent origin
+    date: str | None
+    contradicts: list[str] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def independent_sources(self) -> int:
+        return len(self.origins)
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.claims[0]
+        slots = {(q.slot, q.value, q.bound) for c in self.claims for q in c.quantities}
+        return {
+            "id": self.id,
+            "text": first.text,
+            "citations": [c.span() for c in sorted(self.claims, key=Claim.sort_key)],
+            "outlets": sorted({c.outlet for c in self.claims if c.outlet}),
+            "independent_sources": self.independent_sources,
+            "contradicts": self.contradicts,
+            "origins": self.origins,
+            "date": self.date,
+            "slots": [{"slot": s, "value": _number(v), "bound": b} for s, v, b in sorted(slots)],
+            "according_to": list(dict.fromkeys(s for c in self.claims for s in c.sources)),
+            "conflicts": self.conflicts,
+        }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def claim_conflicts(a: Claim, b: Claim, similar: bool) -> list[Conflict]:
+    """Why two claims cannot both be true. ``similar``: the two sentences say nearly the same words."""
+    out = []
+    slots = {q.slot for q in a.quantities} & {q.slot for q in b.quantities}
+    for slot in sorted(slots):
+        if not (similar or not slot.startswith("n:")):
+            continue  # "40 عاماً" and "75 عاماً" in two loosely related sentences count different things
+        qas = [q for q in a.quantities if q.slot == slot]
+        qbs = [q for q in b.quantities if q.slot == slot]
+        # "75 عاماً … و70 عاماً" in both: one agreeing value is enough
+        if all(conflicts(qa, qb) for qa in qas for qb in qbs):
+            out.append(Conflict(slot, a.index, b.index, (_number(qas[0].value), _number(qbs[0].value))))
+    if similar and a.speakers and b.speakers and not a.speakers & b.speakers:
+        out.append(Conflict("speaker", a.index, b.index, (sorted(a.speakers)[0], sorted(b.speakers)[0])))
+    if similar:
+        da = {t["value"] for t in a.times if t.get("anchor") == "explicit" and t.get("granularity") == "day"}
+        db = {t["value"] for t in b.times if t.get("anchor") == "explicit" and t.get("granularity") == "day"}
+        if da and db and not da & db:
+            out.append(Conflict("date", a.index, b.index, (min(da), min(db))))
+    return out
+
+
+def _first_day(claim: Claim) -> str | None:
+    return next((t["value"] for t in claim.times if t.get("granularity") == "day" and t.get("value")), None)
+
+
+def _shares_count(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
+    return any(qa.slot == qb.slot and qa.value == qb.value for qa in a for qb in b)
+
+
+class _Groups:
+    """Union-find over claims that remembers each group's members."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.members = {i: [i] for i in range(n)}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            if len(self.members[ri]) < len(self.members[rj]):
+                ri, rj = rj, ri
+            self.parent[rj] = ri
+            self.members[ri].extend(self.members.pop(rj))
+
+    def groups(self) -> list[list[int]]:
+        return [sorted(m) for m in self.members.values()]
+
+
+def group_claims(view: StoryClaims) -> list[list[int]]:
+    """Claims grouped when they say the same thing (claim indices, each group sorted)."""
+    claims, sim = view.claims, view.similarity
+    candidates = []
+    for i in range(len(claims)):
+        for j in range(i + 1, len(claims)):
+            a, b = claims[i], claims[j]
+            if a.article == b.article:
+                continue
+            score = float(sim[i, j]) + (SHARED_COUNT_BONUS if _shares_count(a.quantities, b.quantities) else 0.0)
+            da, db = _first_day(a), _first_day(b)
+            if da and db and da != db:
+                score -= DATE_PENALTY
+            # a passage copied sentence by sentence: its aligned sentences are alike, the others are not
+            copied = (i, j) in view.copied and score >= LINK_REUSE_SIMILARITY
+            if copied or score >= LINK_SIMILARITY or ((i, j) in view.reused and score >= LINK_REUSE_SIMILARITY):
+                candidates.append((1.0 + score if copied else score, i, j))
+    candidates.sort(reverse=True)
+    groups = _Groups(len(claims))
+    for _, i, j in candidates:
+        ri, rj = groups.find(i), groups.find(j)
+        if ri == rj:
+            continue
+        left, right = groups.members[ri], groups.members[rj]
+        if float(sim[np.ix_(left, right)].mean()) < GROUP_SIMILARITY:
+            continue  # a chain of pairwise links that drifted to another claim
+        if any(claim_conflicts(claims[x], claims[y], similar=True) for x in left for y in right):
+            continue
+        groups.union(i, j)
+    return sorted(groups.groups(), key=lambda g: min(claims[i].sort_key() for i in g))
+
+
+def origins(view: StoryClaims, members: Sequence[int]) -> list[list[str]]:
+    """The independent origins of a group of claims: article ids per origin, earliest first."""
+    claims = view.claims
+    groups = _Groups(len(claims))
+    for x, i in enumerate(members):
+        for j in members[x + 1:]:
+            a, b = claims[i], claims[j]
+            key_a, key_b = media_key(a.outlet), media_key(b.outlet)
+            if (key_a and key_a == key_b) or (min(i, j), max(i, j)) in view.copied or a.credits & b.credits:
+                groups.union(i, j)
+    out = []
+    for g in groups.groups():
+        if g[0] in members:
+            picked = sorted((claims[i] for i in g), key=Claim.sort_key)
+            out.append((picked[0].sort_key(), list(dict.fromkeys(c.article for c in picked))))
+    return [articles for _, articles in sorted(out)]
+
+
+def corroborate(view: StoryClaims, groups: list[list[int]] | None = None) -> list[Fact]:
+    """The story's facts: groups backed by two or more articles, and any claim in a contradiction."""
+    claims, sim = view.claims, view.similarity
+    groups = group_claims(view) if groups is None else groups
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    dates = [min((claims[i].date for i in g if claims[i].date), default=None) for g in groups]
+
+    found: dict[tuple[int, int], list[Conflict]] = {}
+    for i in range(len(claims)):
+        for j in range(i + 1, len(claims)):
+            gi, gj = group_of[i], group_of[j]
+            if gi == gj or claims[i].article == claims[j].article:
+                continue
+            related = float(sim[i, j]) >= RELATED_SIMILARITY or (i, j) in view.reused
+            if not related:
+                continue
+            similar = float(sim[i, j]) >= LINK_SIMILARITY or (i, j) in view.copied
+            for c in claim_conflicts(claims[i], claims[j], similar):
+                if c.slot not in ("speaker", "date") and dates[gi] != dates[gj]:
+                    continue  # a toll that rose from one day to the next is news, not a contradiction
+                found.setdefault((min(gi, gj), max(gi, gj)), []).append(c)
+
+    keep = [g for g, members in enumerate(groups) if len({claims[i].article for i in members}) > 1]
+    keep = sorted(set(keep) | {g for pair in found for g in pair})
+    facts: dict[int, Fact] = {}
+    for g in keep:
+        members = sorted(groups[g], key=lambda i: claims[i].sort_key())
+        facts[g] = Fact("", [claims[i] for i in members], origins(view, members), dates[g])
+    ordered = sorted(facts.items(), key=lambda kv: (-kv[1].independent_sources, -len({c.outlet for c in kv[1].claims}),
+                                                    kv[1].claims[0].sort_key()))
+    prefix = view.story.get("id", "S")
+    for n, (_, fact) in enumerate(ordered, 1):
+        fact.id = f"{prefix}-F{n}"
+    for (gi, gj), items in found.items():
+        fa, fb = facts[gi], facts[gj]
+        fa.contradicts.append(fb.id)
+        fb.contradicts.append(fa.id)
+        for c in items:
+            a_side = group_of[c.a] == gi
+            mine, theirs = (c.values if a_side else c.values[::-1])
+            fa.conflicts.append({"fact": fb.id, "slot": c.slot, "value": mine, "other": theirs})
+            fb.conflicts.append({"fact": fa.id, "slot": c.slot, "value": theirs, "other": mine})
+    for fact in facts.values():
+        fact.contradicts = sorted(set(fact.contradicts), key=lambda x: int(x.rsplit("F", 1)[1]))
+        fact.conflicts = list({(d["fact"], d["slot"], d["value"], d["other"]): d for d in fact.conflicts}.values())
+    return [fact for _, fact in ordered]
+
+
+def facts_of(view: StoryClaims, groups: list[list[int]] | None = None) -> list[dict[str, Any]]:
+    """SPEC ``Story.facts`` for one story."""
+    return [f.to_dict() for f in corroborate(view, groups)]
