@@ -17,9 +17,9 @@ from .errors import CODES, ErrorRecord, MarsadError
 from .evaluate.ner import eval_app
 from .ingest import collect_files
 from .options import DEFAULT_OPTIONS, Options
-from .render.html import render_html
+from .render.html import render_html, render_story_html
 from .render.json import dumps
-from .render.markdown import render_markdown
+from .render.markdown import render_markdown, render_story_markdown
 
 app = typer.Typer(
     name="marsad",
@@ -54,13 +54,21 @@ def _setup_logging(quiet: bool, verbose: bool) -> None:
 
 
 def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
-    """``dossier.json``, ``dossier.md`` and ``dossier.html`` in ``out``."""
+    """``dossier.json``, ``dossier.md`` and ``dossier.html`` in ``out``; one page per story in ``out/stories``."""
     out.mkdir(parents=True, exist_ok=True)
     data = dossier.to_dict()
     paths = {"json": out / "dossier.json", "md": out / "dossier.md", "html": out / "dossier.html"}
     paths["json"].write_bytes(dumps(data))
     paths["md"].write_text(render_markdown(data), encoding="utf-8")
     paths["html"].write_text(render_html(data), encoding="utf-8")
+    if data["stories"]:
+        stories = out / "stories"
+        stories.mkdir(exist_ok=True)
+        for story in data["stories"]:
+            name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(story["id"]))
+            (stories / f"{name}.html").write_text(render_story_html(data, story["id"]), encoding="utf-8")
+            (stories / f"{name}.md").write_text(render_story_markdown(data, story["id"]), encoding="utf-8")
+        paths["stories"] = stories
     return paths
 
 

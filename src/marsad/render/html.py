@@ -1,4 +1,9 @@
-"""Dossier -> one self-contained right-to-left HTML page (no external assets; all article text escaped)."""
+"""Dossier -> one self-contained right-to-left HTML page (no external assets, no script; all article text escaped).
+
+``render_html`` shows the whole batch; ``render_story_html`` one story's account (summary, timeline, facts,
+who copied whom, quotes, names, sources and the member articles). A citation links to its passage in the
+article text, which CSS ``:target`` highlights: clicking it shows the source passage without any script.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from .graph import reuse_graph_svg
 from .markdown import entity_groups, excerpt, quotes_by_speaker
 
 _env = Environment(
@@ -16,9 +22,28 @@ _env = Environment(
     lstrip_blocks=True,
 )
 
+SLOT_NAMES = {"killed": "القتلى", "injured": "الجرحى", "missing": "المفقودون", "displaced": "النازحون",
+              "arrested": "المعتقلون", "troops": "الجنود", "rescued": "من أُنقذوا", "speaker": "القائل",
+              "date": "التاريخ"}
 
-def text_segments(a: dict[str, Any]) -> list[dict[str, Any]]:
-    """The article text cut into pieces: body, part body, removed (with kind) and the rest, in order."""
+
+def slot_text(x: dict[str, Any]) -> str:
+    """"القتلى: 9 على الأقل" (words, not ≥: mirrored signs read backwards in right-to-left text)."""
+    name = SLOT_NAMES.get(x["slot"], x["slot"].removeprefix("n:"))
+    bound = {"at_least": " على الأقل", "about": " تقريباً"}.get(x["bound"], "")
+    return f"{name}: {x['value']}{bound}"
+
+
+def target_id(span: dict[str, Any]) -> str:
+    """The element id of a cited passage in the article text."""
+    return f"p-{span['article']}-{span['start']}-{span['end']}"
+
+
+def text_segments(a: dict[str, Any], targets: list[tuple[int, int]] = ()) -> list[dict[str, Any]]:
+    """The article text cut into pieces: body, part body, removed (with kind) and the rest, in order.
+
+    ``targets``: cited passages; a piece inside one carries ``target`` (its id on the passage's first piece).
+    """
     text = a["text"]
     labels: list[str | None] = [None] * len(text)
     for r in sorted(a["removed"], key=lambda r: r["end"] - r["start"], reverse=True):
@@ -31,32 +56,109 @@ def text_segments(a: dict[str, Any]) -> list[dict[str, Any]]:
         for s, e in p["body"]:
             for i in range(s, e):
                 labels[i] = "part"
+    owner: list[int] = [-1] * len(text)
+    kept: list[tuple[int, int]] = []
+    for s, e in sorted(set(targets)):
+        if all(owner[i] == -1 for i in range(s, e)):  # overlapping citations: the first one keeps the passage
+            for i in range(s, e):
+                owner[i] = len(kept)
+            kept.append((s, e))
     segments: list[dict[str, Any]] = []
     start = 0
     for i in range(1, len(text) + 1):
-        if i == len(text) or labels[i] != labels[start]:
+        if i == len(text) or labels[i] != labels[start] or owner[i] != owner[start]:
             label = labels[start] or "gap"
             cls, _, kind = label.partition(":")
-            segments.append({"text": text[start:i], "cls": cls, "kind": kind, "start": start, "end": i})
+            seg = {"text": text[start:i], "cls": cls, "kind": kind, "start": start, "end": i, "target": None,
+                   "first": False}
+            if owner[start] >= 0:
+                s, e = kept[owner[start]]
+                seg["target"] = target_id({"article": a["id"], "start": s, "end": e})
+                seg["first"] = start == s
+            segments.append(seg)
             start = i
     return segments
 
 
-def render_html(d: dict[str, Any]) -> str:
-    articles = [
-        {**a, "segments": text_segments(a), "removed_counts": sorted(Counter(r["kind"] for r in a["removed"]).items())}
-        for a in d["articles"]
+def _articles(d: dict[str, Any], only: set[str] | None = None) -> list[dict[str, Any]]:
+    cited: dict[str, set[tuple[int, int]]] = {}
+    for s in d["stories"]:
+        for item in [*s.get("summary", []), *s.get("timeline", []), *s.get("facts", [])]:
+            for c in item.get("citations", []):
+                cited.setdefault(c["article"], set()).add((c["start"], c["end"]))
+    return [
+        {**a, "segments": text_segments(a, sorted(cited.get(a["id"], ()))),
+         "removed_counts": sorted(Counter(r["kind"] for r in a["removed"]).items())}
+        for a in d["articles"] if only is None or a["id"] in only
     ]
+
+
+def _cite(span: dict[str, Any], outlets: dict[str, str]) -> dict[str, Any]:
+    return {"href": "#" + target_id(span), "article": span["article"], "outlet": outlets.get(span["article"]) or ""}
+
+
+def story_view(d: dict[str, Any], s: dict[str, Any]) -> dict[str, Any]:
+    """What the templates show of one story: members, reuse, account with citation links, graph."""
     titles = {a["id"]: a["title"] for a in d["articles"]}
     titles.update({p["id"]: p["title"] for a in d["articles"] for p in a["parts"]})
     outlets = {a["id"]: a["outlet"] for a in d["articles"]}
-    stories = []
-    for s in d["stories"]:
-        units = {m.get("unit", m["article"]) for m in s["members"]}
-        reuse = [{**r, "excerpt": excerpt(d, r["b"] if r["earlier"] == "b" else r["a"])} for r in d["reuse"]
-                 if r["a"].get("unit", r["a"]["article"]) in units]
-        members = [{**m, "unit": m.get("unit", m["article"]), "title": titles.get(m.get("unit", m["article"])),
-                    "outlet": outlets.get(m["article"])} for m in s["members"]]
-        stories.append({**s, "members": members, "reuse": reuse})
-    return _env.get_template("dossier.html.j2").render(d=d, articles=articles, stories=stories,
+    units = {m.get("unit", m["article"]) for m in s["members"]}
+    reuse = [{**r, "excerpt": excerpt(d, r["b"] if r["earlier"] == "b" else r["a"])} for r in d["reuse"]
+             if r["a"].get("unit", r["a"]["article"]) in units]
+    members = [{**m, "unit": m.get("unit", m["article"]), "title": titles.get(m.get("unit", m["article"])),
+                "outlet": outlets.get(m["article"])} for m in s["members"]]
+    facts = {f["id"]: f for f in s.get("facts", [])}
+
+    def cites(item: dict[str, Any]) -> list[dict[str, Any]]:
+        return [_cite(c, outlets) for c in item.get("citations", [])]
+
+    conflicts = []
+    for f in s.get("facts", []):
+        for c in f.get("conflicts", []):
+            if f["id"] < c["fact"] or c["fact"] not in facts:
+                continue
+            conflicts.append({"slot": SLOT_NAMES.get(c["slot"], c["slot"].removeprefix("n:")),
+                              "a": f, "b": facts[c["fact"]], "a_value": c["value"], "b_value": c["other"]})
+    return {
+        **s, "members": members, "reuse": reuse,
+        "summary": [{**x, "cites": cites(x)} for x in s.get("summary", [])],
+        "timeline": [{**x, "cites": cites(x)} for x in s.get("timeline", [])],
+        "facts": [{**f, "cites": cites(f), "slot_text": [slot_text(x) for x in f.get("slots", [])]}
+                  for f in s.get("facts", [])],
+        "conflicts": conflicts,
+        "graph": reuse_graph_svg(d, s) if len(units) > 1 else None,
+    }
+
+
+def _story_quotes(d: dict[str, Any], s: dict[str, Any]) -> dict[str, Any]:
+    """The dossier narrowed to what lies inside the story's member spans (for quotes and names)."""
+    spans = [(m["article"], m["start"], m["end"]) for m in s["members"]]
+
+    def inside(x: dict[str, Any]) -> bool:
+        return any(a == x["article"] and st <= x["start"] and x["end"] <= e for a, st, e in spans)
+
+    entities = []
+    for e in d["entities"]:
+        mentions = [m for m in e["mentions"] if inside(m)]
+        if mentions:
+            entities.append({**e, "mentions": mentions})
+    return {**d, "entities": entities, "quotes": [q for q in d["quotes"] if inside(q)]}
+
+
+def render_html(d: dict[str, Any]) -> str:
+    stories = [story_view(d, s) for s in d["stories"]]
+    return _env.get_template("dossier.html.j2").render(d=d, articles=_articles(d), stories=stories,
                                                        entity_groups=entity_groups(d), quotes=quotes_by_speaker(d))
+
+
+def render_story_html(d: dict[str, Any], story_id: str) -> str:
+    """One story's page: its account, who copied whom, its quotes and names, and its member articles."""
+    story = next((s for s in d["stories"] if s["id"] == story_id), None)
+    if story is None:
+        raise KeyError(f"no story {story_id!r} in the dossier")
+    narrowed = _story_quotes(d, story)
+    members = {m["article"] for m in story["members"]}
+    articles = _articles({**d, "stories": [story]}, only=members)
+    return _env.get_template("story.html.j2").render(d=d, s=story_view(d, story), articles=articles,
+                                                     entity_groups=entity_groups(narrowed),
+                                                     quotes=quotes_by_speaker(narrowed))

@@ -71,29 +71,73 @@ def excerpt(d: dict[str, Any], span: dict[str, Any], words: int = 12) -> str:
 def _stories_markdown(d: dict[str, Any]) -> list[str]:
     if not d["stories"]:
         return []
+    lines = ["", "## Stories", ""]
+    for s in d["stories"]:
+        lines += story_markdown(d, s)
+    return lines
+
+
+def _cites(item: dict[str, Any]) -> str:
+    return " ".join(f"[{_md(c['article'])}:{c['start']}–{c['end']}]" for c in item.get("citations", []))
+
+
+def _slot(x: dict[str, Any]) -> str:
+    bound = {"at_least": "≥ ", "about": "~"}.get(x["bound"], "")
+    return f"{_md(x['slot'])} {bound}{x['value']}"
+
+
+def story_markdown(d: dict[str, Any], s: dict[str, Any], level: int = 3) -> list[str]:
+    """One story: members, summary, timeline, facts with independent sources and contradictions, reuse."""
     titles = {a["id"]: a["title"] for a in d["articles"]}
     titles.update({p["id"]: p["title"] for a in d["articles"] for p in a["parts"]})
     outlets = {a["id"]: a["outlet"] for a in d["articles"]}
-    lines = ["", "## Stories", ""]
-    for s in d["stories"]:
-        dates = s["start_date"]
-        if s["end_date"] != s["start_date"]:
-            dates = f"{s['start_date']} – {s['end_date']}"
-        counts = f"{len(s['members'])} article(s) · {len(s.get('outlets', []))} outlet(s)"
-        lines += [f"### {s['id']}: {_md(s['label'])}", "", f"*{dates or 'undated'} · {counts}*", ""]
-        for m in s["members"]:
-            unit = m.get("unit", m["article"])
-            lines.append(f"- `{_md(unit)}` {_md(outlets.get(m['article'])) or '—'}: {_md(titles.get(unit))}")
-        units = {m.get("unit", m["article"]) for m in s["members"]}
-        shared = [r for r in d["reuse"] if r["a"].get("unit", r["a"]["article"]) in units]
-        if shared:
-            lines += ["", "| kind | later | earlier or same day | words | passage |", "|---|---|---|---|---|"]
-            for r in shared:
-                later, first = (r["b"], r["a"]) if r["earlier"] == "a" else (r["a"], r["b"])
-                lines.append(f"| {r['kind']} | {_md(later['article'])} | {_md(first['article'])} | "
-                             f"{r.get('words', '')} | {_md(excerpt(d, first))} |")
-        lines.append("")
+    h = "#" * level
+    dates = s["start_date"]
+    if s["end_date"] != s["start_date"]:
+        dates = f"{s['start_date']} – {s['end_date']}"
+    counts = f"{len(s['members'])} article(s) · {len(s.get('outlets', []))} outlet(s)"
+    lines = [f"{h} {s['id']}: {_md(s['label'])}", "", f"*{dates or 'undated'} · {counts}*", ""]
+    for m in s["members"]:
+        unit = m.get("unit", m["article"])
+        lines.append(f"- `{_md(unit)}` {_md(outlets.get(m['article'])) or '—'}: {_md(titles.get(unit))}")
+    if s.get("summary"):
+        lines += ["", f"{h}# Summary", ""]
+        lines += [f"{n}. {_md(x['text'])} {_cites(x)}" for n, x in enumerate(s["summary"], 1)]
+    if s.get("timeline"):
+        lines += ["", f"{h}# Timeline", ""]
+        lines += [f"- **{x['date']}** {_md(x['text'])} {_cites(x)}" for x in s["timeline"]]
+    if s.get("facts"):
+        lines += ["", f"{h}# Facts", "", "| fact | independent sources | outlets | counts | contradicts | claim |",
+                  "|---|---|---|---|---|---|"]
+        for f in s["facts"]:
+            lines.append(f"| {_md(f.get('id', ''))} | {f['independent_sources']} | "
+                         f"{', '.join(_md(o) for o in f['outlets'])} | "
+                         f"{', '.join(_slot(x) for x in f.get('slots', [])) or '—'} | "
+                         f"{', '.join(_md(x) for x in f['contradicts']) or '—'} | {_md(f['text'])} {_cites(f)} |")
+        conflicts = [(f, c) for f in s["facts"] for c in f.get("conflicts", []) if f.get("id", "") < c["fact"]]
+        if conflicts:
+            lines += ["", f"{h}# Contradictions", ""]
+            for f, c in conflicts:
+                lines.append(f"- **{_md(c['slot'])}**: {c['value']} ({_md(f['id'])}: "
+                             f"{', '.join(_md(o) for o in f['outlets'])}) ≠ {c['other']} ({_md(c['fact'])})")
+    units = {m.get("unit", m["article"]) for m in s["members"]}
+    shared = [r for r in d["reuse"] if r["a"].get("unit", r["a"]["article"]) in units]
+    if shared:
+        lines += ["", "| kind | later | earlier or same day | words | passage |", "|---|---|---|---|---|"]
+        for r in shared:
+            later, first = (r["b"], r["a"]) if r["earlier"] == "a" else (r["a"], r["b"])
+            lines.append(f"| {r['kind']} | {_md(later['article'])} | {_md(first['article'])} | "
+                         f"{r.get('words', '')} | {_md(excerpt(d, first))} |")
+    lines.append("")
     return lines
+
+
+def render_story_markdown(d: dict[str, Any], story_id: str) -> str:
+    """One story's account as a Markdown page (citations are ``[article:start–end]`` spans)."""
+    story = next((s for s in d["stories"] if s["id"] == story_id), None)
+    if story is None:
+        raise KeyError(f"no story {story_id!r} in the dossier")
+    return "\n".join(story_markdown(d, story, level=1)).rstrip() + "\n"
 
 
 ENTITY_TYPES = {"PERS": "People", "ORG": "Organisations", "LOC": "Places", "MISC": "Other names"}
