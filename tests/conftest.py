@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,3 +52,36 @@ def seed_dossier(seeds_dir: Path) -> dict[str, Any]:
     from marsad.analyze import analyze
 
     return analyze([seeds_dir]).to_dict()
+
+
+@pytest.fixture(scope="session")
+def examples_dossier(examples_dir: Path) -> dict[str, Any]:
+    from marsad.analyze import analyze
+
+    return analyze([examples_dir]).to_dict()
+
+
+# Browser tests use Debian's chromium (apt-get install -y chromium), never a downloaded browser.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """pytest-playwright's launch arguments: the system chromium."""
+    return {"executable_path": shutil.which("chromium"), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    """A headless Debian chromium driven by playwright; skipped when either is missing."""
+    path = shutil.which("chromium")
+    if not path:
+        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright not installed (pip install -e '.[dev]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -18,6 +18,7 @@ COLUMN, ROW = 170, 64
 NODE_W, NODE_H = 140, 44
 PAD = 20
 STYLE = {"verbatim": ("#b91c1c", 3.0, ""), "near_copy": ("#c2410c", 2.0, ""), "paraphrase": ("#6b7280", 1.5, "5 4")}
+TITLE = "من نقل عن من: مقالات القصة وروابط إعادة النشر (الأسبق ← اللاحق)"
 RANK = {"verbatim": 0, "near_copy": 1, "paraphrase": 2}
 
 
@@ -81,7 +82,7 @@ def reuse_graph_svg(d: dict[str, Any], story: dict[str, Any]) -> Markup:
     sid = re.sub(r"[^A-Za-z0-9_-]", "_", str(story.get("id", "s")))
     parts = [f'<svg class="reuse-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" aria-labelledby="g-{sid}-t">',
-             f'<title id="g-{sid}-t">{escape("من نقل عن من: مقالات القصة وروابط إعادة النشر (الأسبق ← اللاحق)")}</title>',
+             f'<title id="g-{sid}-t">{escape(TITLE)}</title>',
              "<defs>"]
     for kind, (color, _, _) in STYLE.items():
         parts.append(f'<marker id="ah-{sid}-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '

@@ -31,9 +31,9 @@ from .quantities import Quantity, conflicts
 LINK_SIMILARITY = 0.78  # cosine at which two claims say the same thing without any other evidence
 LINK_REUSE_SIMILARITY = 0.6  # … when the two sit on the two sides of a reuse passage
 RELATED_SIMILARITY = 0.5  # cosine at which two claims may speak of the same slot (for contradictions)
-SHARED_COUNT_BONUS = 0.05
+SHARED_COUNT_BONUS = 0.05  # the same count of the same slot is evidence of the same claim
 DATE_PENALTY = 0.1  # two sentences dated to different days rarely report the same thing
-GROUP_SIMILARITY = 0.55  # mean cosine two groups must have to merge (single links alone drift)  # the same count of the same slot is evidence of the same claim
+GROUP_SIMILARITY = 0.55  # mean cosine two groups must have to merge (single links alone drift)
 
 
 @dataclass(slots=True)

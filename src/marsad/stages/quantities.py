@@ -106,7 +106,7 @@ def find_quantities(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Qua
     found: list[Quantity] = []
     i = 0
     while i < len(toks):
-        s, e, tok = toks[i]
+        s, _, tok = toks[i]
         if any(a <= s < b for a, b in skip):
             i += 1
             continue

@@ -47,7 +47,8 @@ def size_for(view: StoryClaims) -> int:
     return max(SIZE_MIN, min(SIZE_MAX, articles + 3))
 
 
-def summarize(view: StoryClaims, groups: list[list[int]] | None = None, size: int | None = None) -> list[dict[str, Any]]:
+def summarize(view: StoryClaims, groups: list[list[int]] | None = None,
+              size: int | None = None) -> list[dict[str, Any]]:
     """SPEC ``Story.summary``: ``[{"text", "citations", "span"}]`` (``span``: the sentence shown)."""
     claims, sim = view.claims, view.similarity
     if not claims:
@@ -59,7 +60,8 @@ def summarize(view: StoryClaims, groups: list[list[int]] | None = None, size: in
     score = rank * np.array([(1 + 0.3 * math.log2(s)) * (1 + LEAD_BONUS if c.position <= 2 else 1.0)
                              for c, s in zip(claims, support, strict=True)])
     score = score / max(float(score.max()), 1e-12)
-    eligible = [c.index for c in claims if len(c.text.split()) <= MAX_WORDS and not c.text.rstrip().endswith(("?", "؟"))]
+    eligible = [c.index for c in claims
+                if len(c.text.split()) <= MAX_WORDS and not c.text.rstrip().endswith(("?", "؟"))]
     size = size or size_for(view)
     picked: list[int] = []
     used_groups: set[int] = set()
