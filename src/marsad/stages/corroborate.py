@@ -109,6 +109,12 @@ def _shares_count(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
     return any(qa.slot == qb.slot and qa.value == qb.value for qa in a for qb in b)
 
 
+def _pairs(sim: np.ndarray, floor: float, extra: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Claim pairs (i < j) with a similarity of at least ``floor``, and the ``extra`` pairs, in order."""
+    found = {(int(i), int(j)) for i, j in np.argwhere(np.triu(sim >= floor, 1))}
+    return sorted(found | extra)
+
+
 class _Groups:
     """Union-find over claims that remembers each group's members."""
 
@@ -138,19 +144,20 @@ def group_claims(view: StoryClaims) -> list[list[int]]:
     """Claims grouped when they say the same thing (claim indices, each group sorted)."""
     claims, sim = view.claims, view.similarity
     candidates = []
-    for i in range(len(claims)):
-        for j in range(i + 1, len(claims)):
-            a, b = claims[i], claims[j]
-            if a.article == b.article:
-                continue
-            score = float(sim[i, j]) + (SHARED_COUNT_BONUS if _shares_count(a.quantities, b.quantities) else 0.0)
-            da, db = _first_day(a), _first_day(b)
-            if da and db and da != db:
-                score -= DATE_PENALTY
-            # a passage copied sentence by sentence: its aligned sentences are alike, the others are not
-            copied = (i, j) in view.copied and score >= LINK_REUSE_SIMILARITY
-            if copied or score >= LINK_SIMILARITY or ((i, j) in view.reused and score >= LINK_REUSE_SIMILARITY):
-                candidates.append((1.0 + score if copied else score, i, j))
+    # only pairs that can reach a threshold: a story of a thousand sentences has half a million pairs
+    floor = LINK_REUSE_SIMILARITY - SHARED_COUNT_BONUS
+    for i, j in _pairs(sim, floor, view.reused):
+        a, b = claims[i], claims[j]
+        if a.article == b.article:
+            continue
+        score = float(sim[i, j]) + (SHARED_COUNT_BONUS if _shares_count(a.quantities, b.quantities) else 0.0)
+        da, db = _first_day(a), _first_day(b)
+        if da and db and da != db:
+            score -= DATE_PENALTY
+        # a passage copied sentence by sentence: its aligned sentences are alike, the others are not
+        copied = (i, j) in view.copied and score >= LINK_REUSE_SIMILARITY
+        if copied or score >= LINK_SIMILARITY or ((i, j) in view.reused and score >= LINK_REUSE_SIMILARITY):
+            candidates.append((1.0 + score if copied else score, i, j))
     candidates.sort(reverse=True)
     groups = _Groups(len(claims))
     for _, i, j in candidates:
@@ -192,19 +199,15 @@ def corroborate(view: StoryClaims, groups: list[list[int]] | None = None) -> lis
     dates = [min((claims[i].date for i in g if claims[i].date), default=None) for g in groups]
 
     found: dict[tuple[int, int], list[Conflict]] = {}
-    for i in range(len(claims)):
-        for j in range(i + 1, len(claims)):
-            gi, gj = group_of[i], group_of[j]
-            if gi == gj or claims[i].article == claims[j].article:
-                continue
-            related = float(sim[i, j]) >= RELATED_SIMILARITY or (i, j) in view.reused
-            if not related:
-                continue
-            similar = float(sim[i, j]) >= LINK_SIMILARITY or (i, j) in view.copied
-            for c in claim_conflicts(claims[i], claims[j], similar):
-                if c.slot not in ("speaker", "date") and dates[gi] != dates[gj]:
-                    continue  # a toll that rose from one day to the next is news, not a contradiction
-                found.setdefault((min(gi, gj), max(gi, gj)), []).append(c)
+    for i, j in _pairs(sim, RELATED_SIMILARITY, view.reused):
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj or claims[i].article == claims[j].article:
+            continue
+        similar = float(sim[i, j]) >= LINK_SIMILARITY or (i, j) in view.copied
+        for c in claim_conflicts(claims[i], claims[j], similar):
+            if c.slot not in ("speaker", "date") and dates[gi] != dates[gj]:
+                continue  # a toll that rose from one day to the next is news, not a contradiction
+            found.setdefault((min(gi, gj), max(gi, gj)), []).append(c)
 
     keep = [g for g, members in enumerate(groups) if len({claims[i].article for i in members}) > 1]
     keep = sorted(set(keep) | {g for pair in found for g in pair})
