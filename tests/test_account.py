@@ -157,3 +157,19 @@ def test_count_conflicts_respect_bounds() -> None:
     assert conflicts(q(9, "at_least"), q(5))
     assert not conflicts(q(2000, "about"), q(1900, "about"))
     assert not conflicts(q(12), q(14, slot="missing"))
+
+
+def test_story_pages_in_markdown_and_html(examples_dossier: dict) -> None:
+    from marsad.render.html import render_story_html
+    from marsad.render.markdown import render_markdown, render_story_markdown
+
+    story = story_of(examples_dossier, "01")
+    md = render_story_markdown(examples_dossier, story["id"])
+    for section in ("## Summary", "## Timeline", "## Facts", "## Contradictions"):
+        assert section in md
+    assert "[01:" in md  # citations as article:start–end spans
+    assert "### Summary" in render_markdown(examples_dossier)
+    html = render_story_html(examples_dossier, story["id"])
+    assert 'dir="rtl"' in html and "<svg" in html and "<script" not in html
+    with pytest.raises(KeyError):
+        render_story_html(examples_dossier, "no-such-story")
