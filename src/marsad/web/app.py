@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -39,7 +40,7 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def visible_controls(text: str) -> Markup:
     escaped = str(escape(text))
-    return Markup(_BIDI.sub(lambda m: f'<span class="ctl">U+{ord(m.group()):04X}</span>', escaped))  # noqa: S704
+    return Markup(_BIDI.sub(lambda m: f'<span class="ctl">U+{ord(m.group()):04X}</span>', escaped))
 
 
 _env = Environment(loader=PackageLoader("marsad", "web/templates"), autoescape=select_autoescape(default=True,
@@ -67,7 +68,7 @@ def segments(a: dict[str, Any], lo: int, hi: int, mark: tuple[int, int] | None) 
     layers.sort()
     out: list[dict[str, Any]] = []
     text = a["text"]
-    for s, e in zip(points, points[1:], strict=False):
+    for s, e in pairwise(points):
         best: tuple[tuple[int, int], str, str] | None = None
         for ls, le, prio, cls, kind in layers:
             if ls > s:
@@ -81,6 +82,18 @@ def segments(a: dict[str, Any], lo: int, hi: int, mark: tuple[int, int] | None) 
         out.append({"text": text[s:e], "cls": best[1], "kind": best[2],
                     "mark": bool(mark and mark[0] <= s and e <= mark[1])})
     return out
+
+
+def open_store(request: Request) -> Iterator[Store]:
+    """A read-only connection per request: readers never block the ingest writer, nor it them."""
+    s = Store(request.app.state.db, readonly=True)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+StoreDep = Annotated[Store, Depends(open_store)]
 
 
 def _page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -105,13 +118,6 @@ def create_app(db: str | Path, ingest_token: str | None = None, max_ingest_bytes
     app.state.ingest_token = ingest_token
     app.state.max_ingest_bytes = max_ingest_bytes
 
-    def store() -> Iterator[Store]:
-        s = Store(db, readonly=True)  # a connection per request: readers never block the ingest writer
-        try:
-            yield s
-        finally:
-            s.close()
-
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
@@ -129,44 +135,41 @@ def create_app(db: str | Path, ingest_token: str | None = None, max_ingest_bytes
 
     # ------------------------------------------------------------------ JSON API
     @app.get("/api/stories", summary="Latest stories, with outlet and independent-source counts")
-    def api_stories(limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0),
-                    s: Store = Depends(store)) -> dict[str, Any]:
+    def api_stories(s: StoreDep, limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0)) -> dict[str, Any]:
         items, total = read.stories(s, limit, offset)
         return {"stories": items, "total": total, "limit": limit, "offset": offset}
 
     @app.get("/api/stories/{story_id}", summary="A story's dossier (SPEC JSON restricted to the story)")
-    def api_story(story_id: str, s: Store = Depends(store)) -> dict[str, Any]:
+    def api_story(s: StoreDep, story_id: str) -> dict[str, Any]:
         d = read.story(s, _check_id(story_id))
         if d is None:
             raise HTTPException(404, f"no story {story_id}")
         return d
 
     @app.get("/api/articles/{article_id}", summary="An article with every annotation")
-    def api_article(article_id: str, s: Store = Depends(store)) -> dict[str, Any]:
+    def api_article(s: StoreDep, article_id: str) -> dict[str, Any]:
         a = read.article(s, _check_id(article_id))
         if a is None:
             raise HTTPException(404, f"no article {article_id}")
         return a
 
     @app.get("/api/entities", summary="Entities, most mentioned first")
-    def api_entities(limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
-                     type: str | None = Query(None, pattern="^(PERS|ORG|LOC|MISC)$"),
-                     s: Store = Depends(store)) -> dict[str, Any]:
+    def api_entities(s: StoreDep, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
+                     type: str | None = Query(None, pattern="^(PERS|ORG|LOC|MISC)$")) -> dict[str, Any]:
         items, total = read.entities(s, limit, offset, type)
         return {"entities": items, "total": total, "limit": limit, "offset": offset}
 
     @app.get("/api/entities/{entity_id}", summary="An entity with its quotes and stories")
-    def api_entity(entity_id: str, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
-                   s: Store = Depends(store)) -> dict[str, Any]:
+    def api_entity(s: StoreDep, entity_id: str, limit: int = Query(50, ge=1, le=200),
+                   offset: int = Query(0, ge=0)) -> dict[str, Any]:
         e = read.entity(s, _check_id(entity_id), limit, offset)
         if e is None:
             raise HTTPException(404, f"no entity {entity_id}")
         return e
 
     @app.get("/api/search", summary="Full-text search; results are raw-text spans with a snippet")
-    def api_search(q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS),
-                   limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
-                   s: Store = Depends(store)) -> dict[str, Any]:
+    def api_search(s: StoreDep, q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS),
+                   limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)) -> dict[str, Any]:
         try:
             hits, total = search(s.conn, q, limit, offset)
         except QueryError as exc:
@@ -190,23 +193,22 @@ def create_app(db: str | Path, ingest_token: str | None = None, max_ingest_bytes
                         headers={"Cache-Control": "max-age=3600"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0),
-              s: Store = Depends(store)) -> HTMLResponse:
+    def index(s: StoreDep, limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0)) -> HTMLResponse:
         items, total = read.stories(s, limit, offset)
         counts = {t: s.count(t) for t in ("articles", "stories", "entities")}
         return _page("index.html.j2", stories=items, total=total, limit=limit, offset=offset, counts=counts,
                      chart=svg.activity_chart(read.activity(s)))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str, s: Store = Depends(store)) -> HTMLResponse:
+    def story_page(s: StoreDep, story_id: str) -> HTMLResponse:
         d = read.story(s, _check_id(story_id))
         if d is None:
             raise HTTPException(404, f"لا توجد قصة {story_id}")
         return _page("story.html.j2", **story_context(d))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(article_id: str, start: int | None = Query(None, ge=0), end: int | None = Query(None, ge=0),
-                     page: int | None = Query(None, ge=0), s: Store = Depends(store)) -> HTMLResponse:
+    def article_page(s: StoreDep, article_id: str, start: int | None = Query(None, ge=0),
+                     end: int | None = Query(None, ge=0), page: int | None = Query(None, ge=0)) -> HTMLResponse:
         a = read.article(s, _check_id(article_id))
         if a is None:
             raise HTTPException(404, f"لا يوجد مقال {article_id}")
@@ -221,23 +223,22 @@ def create_app(db: str | Path, ingest_token: str | None = None, max_ingest_bytes
                      pages=pages, lo=lo, hi=hi)
 
     @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
-    def entities_page(limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
-                      type: str | None = Query(None, pattern="^(PERS|ORG|LOC|MISC)$"),
-                      s: Store = Depends(store)) -> HTMLResponse:
+    def entities_page(s: StoreDep, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
+                      type: str | None = Query(None, pattern="^(PERS|ORG|LOC|MISC)$")) -> HTMLResponse:
         items, total = read.entities(s, limit, offset, type)
         return _page("entities.html.j2", entities=items, total=total, limit=limit, offset=offset, type=type)
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
-    def entity_page(entity_id: str, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
-                    s: Store = Depends(store)) -> HTMLResponse:
+    def entity_page(s: StoreDep, entity_id: str, limit: int = Query(50, ge=1, le=200),
+                    offset: int = Query(0, ge=0)) -> HTMLResponse:
         e = read.entity(s, _check_id(entity_id), limit, offset)
         if e is None:
             raise HTTPException(404, f"لا يوجد علم {entity_id}")
         return _page("entity.html.j2", e=e, limit=limit, offset=offset)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(q: str = Query("", max_length=MAX_QUERY_CHARS), limit: int = Query(20, ge=1, le=100),
-                    offset: int = Query(0, ge=0), s: Store = Depends(store)) -> HTMLResponse:
+    def search_page(s: StoreDep, q: str = Query("", max_length=MAX_QUERY_CHARS), limit: int = Query(20, ge=1, le=100),
+                    offset: int = Query(0, ge=0)) -> HTMLResponse:
         hits: list[Any] = []
         total, error = 0, None
         if q.strip():
