@@ -157,6 +157,15 @@ class Ingester:
             self.checkpoint()
         return True
 
+    def ingest_article(self, article: Article) -> IngestReport:
+        """``add`` one article read elsewhere (the watcher, tests), then ``finish``."""
+        report = IngestReport()
+        try:
+            self.add(article, report)
+        finally:
+            self.finish()
+        return report
+
     def checkpoint(self) -> None:
         """Snapshot the cross-document state (so a later run need not replay these articles)."""
         if self._state is not None and self.options.cross_document:

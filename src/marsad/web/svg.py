@@ -50,7 +50,7 @@ def activity_chart(activity: dict[str, Any], max_outlets: int = 12) -> Markup:
                         f'{escape(d[5:])}</text>')
     for i, (outlet, days) in enumerate(outlets):
         y = top + i * cell
-        body.append(f'<text x="{width - label_w + 8}" y="{y + cell * 0.7:.0f}" font-size="12" text-anchor="start"'
+        body.append(f'<text x="{width - 6}" y="{y + cell * 0.7:.0f}" font-size="12" text-anchor="start"'
                     f' direction="rtl">{escape(_short(outlet))}</text>')
         for j, d in enumerate(dates):
             n = days.get(d, 0)
@@ -77,12 +77,14 @@ def coverage_timeline(articles: list[dict[str, Any]]) -> Markup:
     body = []
 
     def x_of(d: date) -> float:
+        if first == last:  # one day: the middle
+            return 15 + plot_w / 2
         return 15 + plot_w - (d - first).days / span * plot_w  # earliest at the right
 
     for i, outlet in enumerate(outlets):
         y = top + i * row + row / 2
         body.append(f'<line x1="15" x2="{plot_w + 15}" y1="{y:.0f}" y2="{y:.0f}" stroke="#d0d7de"/>')
-        body.append(f'<text x="{plot_w + 25}" y="{y + 4:.0f}" font-size="12" direction="rtl">'
+        body.append(f'<text x="{width - 6}" y="{y + 4:.0f}" font-size="12" direction="rtl" text-anchor="start">'
                     f'{escape(_short(outlet))}</text>')
     stacked: dict[tuple[str, date], int] = defaultdict(int)
     for a, d in dated:
