@@ -48,7 +48,9 @@ def ingest_command(
 
     store = _open(db, readonly=False)
     with store:
-        ingester = Ingester(store, Options(max_bytes=max_bytes))
+        # how often the cross-document state is snapshotted (articles); tests make it small
+        every = int(os.environ.get("MARSAD_CHECKPOINT_EVERY", "500"))
+        ingester = Ingester(store, Options(max_bytes=max_bytes), checkpoint_every=every)
         report = ingester.ingest(inputs)
         for e in report.errors:
             err.print(f"[red]{e.code}[/red] {e.input}: {e.message} ({CODES[e.code][0]})", highlight=False)
