@@ -20,6 +20,7 @@ from .options import DEFAULT_OPTIONS, Options
 from .render.html import render_html, render_story_html
 from .render.json import dumps
 from .render.markdown import render_markdown, render_story_markdown
+from .store.cli import register as _register_store
 
 app = typer.Typer(
     name="marsad",
@@ -132,6 +133,9 @@ def analyze_command(
     if not dossier.articles:
         err.print("[red]no article could be analysed[/red]")
         raise typer.Exit(2)
+
+
+_register_store(app)  # ingest, stories, story, search, entities, export, serve, watch
 
 
 def main() -> None:

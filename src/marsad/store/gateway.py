@@ -1,0 +1,310 @@
+"""The store: one SQLite file (WAL, foreign keys, numbered migrations) and the one class that writes to it.
+
+Every write goes through ``Store``: an article with all its annotations, reuse links and story membership in
+one transaction; entity merging and cross-document snapshots in one transaction each. Readers (the server, a
+second CLI) open their own ``Store(path, readonly=True)`` and see committed data only, while an ingest runs.
+Identity is the content hash of the raw text: storing the same text again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..doc import Article, Mention
+from ..errors import ErrorRecord
+from ..stages.normalize import normalize
+from ..stages.reuse import ReusePassage
+from .records import article_from_row, dump_layers
+from .schema import migrate
+
+# how long a writer or reader waits for the other's lock before giving up (ms)
+BUSY_TIMEOUT_MS = 30_000
+
+
+def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer, nor it them
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: a killed process loses nothing committed
+    return conn
+
+
+def entity_id(entity: dict[str, Any]) -> str:
+    """A stable entity id from its type and normalized name: links to /entities/ID survive later ingests."""
+    key = entity["type"] + "|" + normalize(entity["name"])
+    return "E" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+class Store:
+    """A marsad database. ``Store(path)`` creates or migrates it; ``readonly=True`` never writes."""
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        if readonly and not self.path.exists():
+            raise FileNotFoundError(f"no marsad database at {self.path}")
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = connect(self.path, readonly)
+        if not readonly:
+            migrate(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT; everything inside is stored or nothing is."""
+        if self.readonly:
+            raise PermissionError("this store was opened read-only")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ identity
+    def has_hash(self, content_hash: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row is not None
+
+    def free_id(self, article_id: str) -> str:
+        """``article_id`` if no stored article has it, else the first free ``id~N``."""
+        if not self._id_taken(article_id):
+            return article_id
+        n = 2
+        while self._id_taken(f"{article_id}~{n}"):
+            n += 1
+        return f"{article_id}~{n}"
+
+    def _id_taken(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def seq_of(self, article_id: str) -> int | None:
+        row = self.conn.execute("SELECT seq FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def max_seq(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
+
+    # ------------------------------------------------------------------ writes
+    def add_article(self, article: Article, passages: Sequence[ReusePassage] = (),
+                    stories: Sequence[dict[str, Any]] = ()) -> int | None:
+        """Store one analysed article, its annotations, its reuse passages and story membership, atomically.
+
+        ``stories``: for each unit of the article, ``{"unit", "story", "start", "end", "label", "start_date",
+        "end_date"}`` (its story as it is after the unit joined). Returns the article's seq, or None when the
+        same text was stored before (nothing changes).
+        """
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM articles WHERE content_hash = ?", (article.content_hash,)).fetchone():
+                return None
+            cur = c.execute(
+                "INSERT INTO articles (id, content_hash, input, outlet, url, published, title, language, format,"
+                " chars, text, layers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article.id, article.content_hash, article.input, article.outlet, article.url, article.published,
+                 article.title, article.language, article.format, len(article.text), article.text,
+                 dump_layers(article)))
+            seq = int(cur.lastrowid or 0)
+            text = article.text
+            c.executemany("INSERT INTO mentions (article, n, start, \"end\", type, unit, surface) VALUES"
+                          " (?, ?, ?, ?, ?, ?, ?)",
+                          [(seq, n, m.start, m.end, m.type, m.unit, text[m.start:m.end])
+                           for n, m in enumerate(article.mentions)])
+            c.executemany("INSERT INTO times (article, n, start, \"end\", value, granularity, anchor) VALUES"
+                          " (?, ?, ?, ?, ?, ?, ?)",
+                          [(seq, n, t.start, t.end, t.value, t.granularity, t.anchor)
+                           for n, t in enumerate(article.times)])
+            c.executemany("INSERT INTO quotes (article, n, start, \"end\", kind, cue_start, cue_end, speaker_start,"
+                          " speaker_end, speaker_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          [(seq, n, q.start, q.end, q.kind, q.cue.start, q.cue.end,
+                            None if q.speaker_span is None else q.speaker_span.start,
+                            None if q.speaker_span is None else q.speaker_span.end, q.speaker_text)
+                           for n, q in enumerate(article.quotes)])
+            c.executemany("INSERT INTO attributions (article, n, start, \"end\", source_start, source_end,"
+                          " cue_start, cue_end, anonymous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          [(seq, n, a.claim.start, a.claim.end, a.source.start, a.source.end, a.cue.start,
+                            a.cue.end, int(a.anonymous)) for n, a in enumerate(article.attributions)])
+            c.execute("INSERT INTO search (rowid, title, text) VALUES (?, ?, ?)",
+                      (seq, normalize(article.title or ""), normalize(text)))
+            seqs = {article.id: seq}
+            for p in passages:
+                for aid in (p.a_article, p.b_article):
+                    if aid not in seqs:
+                        seqs[aid] = self._seq_required(aid)
+                c.execute("INSERT OR IGNORE INTO reuse VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (seqs[p.a_article], p.a, p.a_span.start, p.a_span.end, seqs[p.b_article], p.b,
+                           p.b_span.start, p.b_span.end, p.kind, round(p.score, 3), p.earlier, p.words))
+            for s in stories:
+                c.execute("INSERT INTO stories (id, label, start_date, end_date, n_articles, n_outlets, last_seq)"
+                          " VALUES (?, ?, ?, ?, 0, 0, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label,"
+                          " start_date = excluded.start_date, end_date = excluded.end_date,"
+                          " last_seq = excluded.last_seq",
+                          (s["story"], s["label"], s["start_date"], s["end_date"], seq))
+                c.execute("INSERT INTO story_members (unit, story, article, start, \"end\") VALUES (?, ?, ?, ?, ?)",
+                          (s["unit"], s["story"], seq, s["start"], s["end"]))
+                c.execute("UPDATE stories SET n_articles = (SELECT count(DISTINCT article) FROM story_members"
+                          " WHERE story = ?1), n_outlets = (SELECT count(DISTINCT a.outlet) FROM story_members m"
+                          " JOIN articles a ON a.seq = m.article WHERE m.story = ?1) WHERE id = ?1", (s["story"],))
+            return seq
+
+    def _seq_required(self, article_id: str) -> int:
+        seq = self.seq_of(article_id)
+        if seq is None:
+            raise LookupError(f"reuse passage names article {article_id!r}, which is not stored")
+        return seq
+
+    def add_errors(self, errors: Iterable[ErrorRecord]) -> None:
+        rows = [(e.input, e.code, e.message) for e in errors]
+        if rows:
+            with self.transaction() as c:
+                c.executemany("INSERT OR IGNORE INTO errors VALUES (?, ?, ?)", rows)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                      (key, value))
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # ------------------------------------------------------------------ cross-document state snapshots
+    def save_state(self, state: Any, seq: int) -> None:
+        """Keep a snapshot of a ``CrossDocState`` that has seen every article up to ``seq`` (in one transaction:
+        a crash leaves the previous snapshot, and the articles after it are replayed)."""
+        with tempfile.TemporaryDirectory(prefix="marsad-state-") as tmp:
+            state.save(tmp)
+            files = sorted(Path(tmp).iterdir())
+            rows = [(f.name, seq, f.read_bytes()) for f in files]
+        with self.transaction() as c:
+            c.execute("DELETE FROM state")
+            c.executemany("INSERT INTO state (name, seq, data) VALUES (?, ?, ?)", rows)
+
+    def load_state_files(self, folder: Path) -> int:
+        """Write the snapshot's files into ``folder``; returns the seq it covers (0: no snapshot)."""
+        seq = 0
+        for row in self.conn.execute("SELECT name, seq, data FROM state"):
+            (folder / Path(row["name"]).name).write_bytes(row["data"])
+            seq = int(row["seq"])
+        return seq
+
+    # ------------------------------------------------------------------ entities (recomputed over the store)
+    def refresh_entities(self) -> int:
+        """Merge every stored mention into entities (``merge_entities``), then link quote speakers and
+        attribution sources to them. Deterministic: the same articles give the same rows."""
+        from ..stages.entities import merge_entities
+        from ..stages.quotes import entity_index
+
+        c = self.conn
+        ids = {int(r[0]): r[1] for r in c.execute("SELECT seq, id FROM articles ORDER BY seq")}
+        # merge_entities reads only mention surfaces: give it a text of the surfaces, one per line, and map the
+        # offsets back (loading every raw text of a large store would cost gigabytes)
+        articles: dict[int, Article] = {}
+        back: dict[tuple[str, int], tuple[int, int]] = {}
+        pieces: dict[int, list[str]] = {}
+        lengths: dict[int, int] = {}
+        members = c.execute("SELECT m.article, m.start, m.\"end\", m.story FROM story_members m").fetchall()
+        spans_of: dict[int, list[tuple[int, int, str]]] = {}
+        for r in members:
+            spans_of.setdefault(r[0], []).append((r[1], r[2], r[3]))
+        synthetic_members: dict[str, list[dict[str, Any]]] = {}
+        for r in c.execute("SELECT article, start, \"end\", type, unit, surface FROM mentions ORDER BY article, n"):
+            seq, start, end, typ, unit, surface = int(r[0]), int(r[1]), int(r[2]), r[3], r[4], r[5]
+            art = articles.get(seq)
+            if art is None:
+                art = articles[seq] = Article(id=ids[seq], text="")
+                pieces[seq], lengths[seq] = [], 0
+            s = lengths[seq]
+            pieces[seq].append(surface)
+            lengths[seq] += len(surface) + 1
+            art.mentions.append(Mention(s, s + len(surface), typ, unit))
+            back[ids[seq], s] = (start, end)
+            for a, b, story in spans_of.get(seq, ()):
+                if a <= start and end <= b:
+                    synthetic_members.setdefault(story, []).append(
+                        {"article": ids[seq], "start": s, "end": s + len(surface)})
+                    break
+        for seq, art in articles.items():
+            art.text = "\n".join(pieces[seq])
+        stories = [{"id": sid, "members": ms} for sid, ms in sorted(synthetic_members.items())]
+        merged = merge_entities([articles[s] for s in sorted(articles)], stories)
+        seq_of = {v: k for k, v in ids.items()}
+        taken: set[str] = set()
+        for e in merged:
+            eid = entity_id(e)
+            while eid in taken:  # two entities with one name and type: keep both, deterministically
+                eid += "x"
+            taken.add(eid)
+            e["id"] = eid
+            e["mentions"] = [{"article": m["article"], "start": back[m["article"], m["start"]][0],
+                              "end": back[m["article"], m["start"]][1]} for m in e["mentions"]]
+        lookup = entity_index(merged)
+        from ..doc import Span
+
+        quotes = [(lookup(ids[r[0]], Span(r[2], r[3]), ("PERS", "ORG")) if r[2] is not None else None, r[0], r[1])
+                  for r in c.execute("SELECT article, n, speaker_start, speaker_end FROM quotes")]
+        sources = [(None if r[4] else lookup(ids[r[0]], Span(r[2], r[3]), ("ORG", "PERS")), r[0], r[1])
+                   for r in c.execute("SELECT article, n, source_start, source_end, anonymous FROM attributions")]
+        with self.transaction() as c:
+            c.execute("UPDATE quotes SET speaker = NULL WHERE speaker IS NOT NULL")
+            c.execute("UPDATE attributions SET source = NULL WHERE source IS NOT NULL")
+            c.execute("DELETE FROM entity_mentions")
+            c.execute("DELETE FROM entities")
+            c.executemany("INSERT INTO entities (id, type, name, name_en, variants, n_mentions) VALUES (?, ?, ?, ?,"
+                          " ?, ?)", [(e["id"], e["type"], e["name"], e.get("name_en"),
+                                      json.dumps(e["variants"], ensure_ascii=False), len(e["mentions"]))
+                                     for e in merged])
+            c.executemany("INSERT OR IGNORE INTO entity_mentions (entity, article, start, \"end\") VALUES"
+                          " (?, ?, ?, ?)", [(e["id"], seq_of[m["article"]], m["start"], m["end"])
+                                            for e in merged for m in e["mentions"]])
+            c.executemany("UPDATE quotes SET speaker = ? WHERE article = ? AND n = ?",
+                          [q for q in quotes if q[0] is not None])
+            c.executemany("UPDATE attributions SET source = ? WHERE article = ? AND n = ?",
+                          [s for s in sources if s[0] is not None])
+            c.execute("INSERT INTO meta VALUES ('entities_seq', ?) ON CONFLICT (key) DO UPDATE SET"
+                      " value = excluded.value", (str(max(ids, default=0)),))
+        return len(merged)
+
+    # ------------------------------------------------------------------ reads
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else article_from_row(row)
+
+    def articles_after(self, seq: int) -> Iterator[Article]:
+        """Stored articles after ``seq``, in ingest order (the cross-document replay)."""
+        last = seq
+        while True:
+            rows = self.conn.execute("SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT 200",
+                                     (last,)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield article_from_row(row)
+            last = int(rows[-1]["seq"])
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "stories", "entities", "reuse", "quotes", "errors", "mentions"}:
+            raise ValueError(f"unknown table {table}")
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

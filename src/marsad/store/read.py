@@ -1,0 +1,270 @@
+"""Read queries over a store, returning SPEC-shaped dicts (the CLI, the JSON API and the pages share them).
+
+All SQL here is parameterised; page sizes are clamped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import SPEC_VERSION, __version__
+from .gateway import Store
+from .records import article_from_row
+
+MAX_PAGE = 200
+
+
+def page_args(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(int(limit), MAX_PAGE)), max(0, int(offset))
+
+
+def _span(article: str, start: int, end: int) -> dict[str, Any]:
+    return {"article": article, "start": start, "end": end}
+
+
+def independent_sources(store: Store, story_id: str) -> int:
+    """Distinct origins among the story's outlets: outlets linked by a reuse passage (one copied the other, or
+    both a wire) count once (SPEC ``independent_sources``)."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT m.article, coalesce(a.outlet, a.id) FROM story_members m JOIN articles a ON a.seq ="
+        " m.article WHERE m.story = ?", (story_id,)).fetchall()
+    outlet_of = {int(r[0]): r[1] for r in rows}
+    parent = {o: o for o in outlet_of.values()}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    if len(parent) > 1:
+        for a, b in store.conn.execute(
+                "SELECT DISTINCT r.a_article, r.b_article FROM reuse r JOIN story_members ma ON ma.article ="
+                " r.a_article AND ma.story = ?1 JOIN story_members mb ON mb.article = r.b_article AND mb.story = ?1",
+                (story_id,)):
+            if a in outlet_of and b in outlet_of:
+                parent[find(outlet_of[a])] = find(outlet_of[b])
+    return len({find(o) for o in parent})
+
+
+def _story_row(store: Store, r: Any) -> dict[str, Any]:
+    outlets = [x[0] for x in store.conn.execute(
+        "SELECT DISTINCT a.outlet FROM story_members m JOIN articles a ON a.seq = m.article WHERE m.story = ?"
+        " AND a.outlet IS NOT NULL ORDER BY a.outlet", (r["id"],))]
+    return {"id": r["id"], "label": r["label"], "start_date": r["start_date"], "end_date": r["end_date"],
+            "articles": r["n_articles"], "outlets": outlets, "n_outlets": r["n_outlets"],
+            "independent_sources": independent_sources(store, r["id"])}
+
+
+def stories(store: Store, limit: int = 20, offset: int = 0, min_articles: int = 1) -> tuple[list[dict[str, Any]], int]:
+    """Latest stories first (newest date, then newest article), with outlet and independent-source counts."""
+    limit, offset = page_args(limit, offset)
+    total = int(store.conn.execute("SELECT count(*) FROM stories WHERE n_articles >= ?", (min_articles,)).fetchone()[0])
+    rows = store.conn.execute(
+        "SELECT * FROM stories WHERE n_articles >= ? ORDER BY coalesce(end_date, '') DESC, last_seq DESC LIMIT ?"
+        " OFFSET ?", (min_articles, limit, offset)).fetchall()
+    return [_story_row(store, r) for r in rows], total
+
+
+def _reuse_dict(r: Any, ids: dict[int, str]) -> dict[str, Any]:
+    return {"a": {**_span(ids[r["a_article"]], r["a_start"], r["a_end"]), "unit": r["a_unit"]},
+            "b": {**_span(ids[r["b_article"]], r["b_start"], r["b_end"]), "unit": r["b_unit"]},
+            "kind": r["kind"], "score": r["score"], "earlier": r["earlier"], "words": r["words"]}
+
+
+def _quote_dict(r: Any, ids: dict[int, str]) -> dict[str, Any]:
+    aid = ids[r["article"]]
+    return {**_span(aid, r["start"], r["end"]), "kind": r["kind"], "speaker": r["speaker"],
+            "speaker_text": r["speaker_text"], "cue": _span(aid, r["cue_start"], r["cue_end"])}
+
+
+def _in(seqs: list[int]) -> str:
+    return ",".join("?" * len(seqs))  # placeholders only: the values are bound
+
+
+def dossier_of(store: Store, seqs: list[int], story_rows: list[Any] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+    """A SPEC dossier restricted to the articles ``seqs`` (and the given stories)."""
+    c = store.conn
+    rows = c.execute(f"SELECT * FROM articles WHERE seq IN ({_in(seqs)}) ORDER BY coalesce(published, ''), seq",
+                     seqs).fetchall()
+    ids = {int(r["seq"]): r["id"] for r in rows}
+    articles = [article_from_row(r).to_dict() for r in rows]
+    entities: dict[str, dict[str, Any]] = {}
+    for r in c.execute(f"SELECT e.*, m.article, m.start, m.\"end\" FROM entity_mentions m JOIN entities e ON e.id ="
+                       f" m.entity WHERE m.article IN ({_in(seqs)}) ORDER BY m.article, m.start", seqs):
+        e = entities.get(r["id"])
+        if e is None:
+            e = entities[r["id"]] = {"id": r["id"], "type": r["type"], "name": r["name"],
+                                     "variants": json.loads(r["variants"]), "mentions": []}
+            if r["name_en"]:
+                e["name_en"] = r["name_en"]
+        e["mentions"].append(_span(ids[r["article"]], r["start"], r["end"]))
+    quotes = [_quote_dict(r, ids) for r in c.execute(
+        f"SELECT * FROM quotes WHERE article IN ({_in(seqs)}) ORDER BY article, n", seqs)]
+    attributions = []
+    texts = {a["id"]: a["text"] for a in articles}
+    for r in c.execute(f"SELECT * FROM attributions WHERE article IN ({_in(seqs)}) ORDER BY article, n", seqs):
+        aid = ids[r["article"]]
+        attributions.append({**_span(aid, r["start"], r["end"]), "source": r["source"],
+                             "source_text": texts[aid][r["source_start"]:r["source_end"]],
+                             "cue": _span(aid, r["cue_start"], r["cue_end"]), "anonymous": bool(r["anonymous"])})
+    times = [{**_span(ids[r["article"]], r["start"], r["end"]), "value": r["value"], "granularity": r["granularity"],
+              "anchor": r["anchor"]}
+             for r in c.execute(f"SELECT * FROM times WHERE article IN ({_in(seqs)}) ORDER BY article, n", seqs)]
+    reuse = [_reuse_dict(r, ids) for r in c.execute(
+        f"SELECT * FROM reuse WHERE a_article IN ({_in(seqs)}) AND b_article IN ({_in(seqs)})"
+        " ORDER BY a_article, a_start, b_article, b_start", seqs + seqs)]
+    story_dicts = []
+    for s in story_rows:
+        members = [{**_span(ids[m["article"]], m["start"], m["end"]), "unit": m["unit"]} for m in c.execute(
+            "SELECT * FROM story_members WHERE story = ? ORDER BY article, start", (s["id"],)) if m["article"] in ids]
+        outlets = sorted({a["outlet"] for a in articles if a["outlet"]})
+        story_dicts.append({"id": s["id"], "label": s["label"], "members": members, "start_date": s["start_date"],
+                            "end_date": s["end_date"], "outlets": outlets, "summary": [], "timeline": [],
+                            "facts": [], "independent_sources": independent_sources(store, s["id"])})
+    return {"marsad_version": __version__, "spec_version": SPEC_VERSION, "articles": articles,
+            "entities": list(entities.values()), "quotes": quotes, "attributions": attributions, "times": times,
+            "reuse": reuse, "stories": story_dicts, "errors": []}
+
+
+def story(store: Store, story_id: str, max_articles: int = 500) -> dict[str, Any] | None:
+    """The story's dossier: its articles with every annotation; summary/timeline/facts where
+    ``marsad.account.build_accounts`` is available."""
+    row = store.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if row is None:
+        return None
+    seqs = [int(r[0]) for r in store.conn.execute(
+        "SELECT DISTINCT article FROM story_members WHERE story = ? ORDER BY article LIMIT ?",
+        (story_id, max_articles))]
+    d = dossier_of(store, seqs, [row])
+    try:
+        from ..account import build_accounts  # type: ignore[import-not-found,attr-defined]
+    except ImportError:  # the accounts (issue #7) are not in this build: the story has no summary yet
+        return d
+    built = build_accounts(d)
+    return built if isinstance(built, dict) else d
+
+
+def article(store: Store, article_id: str) -> dict[str, Any] | None:
+    seq = store.seq_of(article_id)
+    if seq is None:
+        return None
+    d = dossier_of(store, [seq])
+    a = d["articles"][0]
+    a["stories"] = [{"id": r["id"], "label": r["label"], "unit": r["unit"]} for r in store.conn.execute(
+        "SELECT s.id, s.label, m.unit FROM story_members m JOIN stories s ON s.id = m.story WHERE m.article = ?",
+        (seq,))]
+    a["entities"] = d["entities"]
+    a["quotes"] = d["quotes"]
+    a["times"] = d["times"]
+    a["attributions"] = d["attributions"]
+    a["reuse"] = [_reuse_dict(r, _ids_of(store, [r["a_article"], r["b_article"]])) for r in store.conn.execute(
+        "SELECT * FROM reuse WHERE a_article = ?1 OR b_article = ?1 ORDER BY a_article, a_start", (seq,))]
+    return a
+
+
+def _ids_of(store: Store, seqs: list[int]) -> dict[int, str]:
+    return {int(r[0]): r[1] for r in store.conn.execute(f"SELECT seq, id FROM articles WHERE seq IN ({_in(seqs)})",
+                                                         seqs)}
+
+
+def entities(store: Store, limit: int = 50, offset: int = 0, type: str | None = None,
+             q: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Entities, most mentioned first."""
+    limit, offset = page_args(limit, offset)
+    where, args = ["1"], []
+    if type:
+        where.append("type = ?")
+        args.append(type)
+    if q:
+        where.append("(name LIKE ? OR variants LIKE ?)")
+        args += [f"%{q[:100]}%"] * 2
+    cond = " AND ".join(where)
+    total = int(store.conn.execute(f"SELECT count(*) FROM entities WHERE {cond}", args).fetchone()[0])
+    rows = store.conn.execute(f"SELECT * FROM entities WHERE {cond} ORDER BY n_mentions DESC, id LIMIT ? OFFSET ?",
+                              [*args, limit, offset]).fetchall()
+    return [{"id": r["id"], "type": r["type"], "name": r["name"], "name_en": r["name_en"],
+             "variants": json.loads(r["variants"]), "mentions": r["n_mentions"]} for r in rows], total
+
+
+def entity(store: Store, entity_id: str, limit: int = 50, offset: int = 0) -> dict[str, Any] | None:
+    """An entity with its quotes (as speaker) and the stories it is mentioned in, paginated together."""
+    limit, offset = page_args(limit, offset)
+    c = store.conn
+    r = c.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if r is None:
+        return None
+    quote_rows = c.execute("SELECT q.*, a.id AS article_id, a.text, a.outlet, a.published, a.title FROM quotes q"
+                           " JOIN articles a ON a.seq = q.article WHERE q.speaker = ? ORDER BY"
+                           " coalesce(a.published, '') DESC, q.article, q.n LIMIT ? OFFSET ?",
+                           (entity_id, limit, offset)).fetchall()
+    n_quotes = int(c.execute("SELECT count(*) FROM quotes WHERE speaker = ?", (entity_id,)).fetchone()[0])
+    quotes = [{**_quote_dict(q, {q["article"]: q["article_id"]}), "text": q["text"][q["start"]:q["end"]],
+               "outlet": q["outlet"], "published": q["published"], "title": q["title"]} for q in quote_rows]
+    story_rows = c.execute(
+        "SELECT s.*, count(*) AS n FROM entity_mentions em JOIN story_members m ON m.article = em.article AND"
+        " em.start >= m.start AND em.\"end\" <= m.\"end\" JOIN stories s ON s.id = m.story WHERE em.entity = ?"
+        " GROUP BY s.id ORDER BY coalesce(s.end_date, '') DESC, s.last_seq DESC LIMIT ? OFFSET ?",
+        (entity_id, limit, offset)).fetchall()
+    n_stories = int(c.execute(
+        "SELECT count(DISTINCT m.story) FROM entity_mentions em JOIN story_members m ON m.article = em.article AND"
+        " em.start >= m.start AND em.\"end\" <= m.\"end\" WHERE em.entity = ?", (entity_id,)).fetchone()[0])
+    return {"id": r["id"], "type": r["type"], "name": r["name"], "name_en": r["name_en"],
+            "variants": json.loads(r["variants"]), "mentions": r["n_mentions"],
+            "quotes": quotes, "quotes_total": n_quotes,
+            "stories": [{"id": s["id"], "label": s["label"], "start_date": s["start_date"],
+                         "end_date": s["end_date"], "mentions": s["n"]} for s in story_rows],
+            "stories_total": n_stories}
+
+
+def activity(store: Store, days: int = 30) -> dict[str, Any]:
+    """Articles per outlet per day over the last ``days`` days that have articles (front-page chart)."""
+    c = store.conn
+    dates = [r[0] for r in c.execute(
+        "SELECT DISTINCT substr(published, 1, 10) AS d FROM articles WHERE published IS NOT NULL ORDER BY d DESC"
+        " LIMIT ?", (max(1, min(days, 366)),))][::-1]
+    counts: dict[str, dict[str, int]] = {}
+    if dates:
+        for r in c.execute("SELECT coalesce(outlet, '?'), substr(published, 1, 10), count(*) FROM articles WHERE"
+                           " substr(published, 1, 10) >= ? GROUP BY 1, 2", (dates[0],)):
+            counts.setdefault(r[0], {})[r[1]] = int(r[2])
+    return {"dates": dates, "outlets": counts}
+
+
+def export_rows(store: Store, batch: int = 200) -> Any:
+    """Every article as a SPEC dossier of its own (articles + annotations), in ingest order."""
+    last = 0
+    while True:
+        seqs = [int(r[0]) for r in store.conn.execute("SELECT seq FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                                                      (last, batch))]
+        if not seqs:
+            return
+        for seq in seqs:
+            d = dossier_of(store, [seq])
+            a = d["articles"][0]
+            a.update({k: d[k] for k in ("entities", "quotes", "attributions", "times", "reuse")})
+            a["stories"] = [r[0] for r in store.conn.execute(
+                "SELECT DISTINCT story FROM story_members WHERE article = ? ORDER BY story", (seq,))]
+            yield a
+        last = seqs[-1]
+
+
+CONTENT_TABLES = ("articles", "mentions", "times", "quotes", "attributions", "reuse", "stories", "story_members",
+                  "entities", "entity_mentions", "errors", "meta")
+
+
+def content_digest(store: Store) -> dict[str, str]:
+    """table -> SHA-256 of its rows in a canonical order: two stores with the same content have the same digests.
+    The cross-document snapshot (``state``) is a cache of derived data and is left out."""
+    import hashlib
+
+    out = {}
+    for table in CONTENT_TABLES:
+        h = hashlib.sha256()
+        n = len(store.conn.execute(f"PRAGMA table_info({table})").fetchall())
+        order = ", ".join(str(i) for i in range(1, n + 1))
+        for row in store.conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):
+            h.update(json.dumps(list(row), ensure_ascii=False).encode("utf-8"))
+        out[table] = h.hexdigest()
+    return out

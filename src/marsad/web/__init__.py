@@ -1,0 +1,1 @@
+"""``marsad serve``: JSON API and right-to-left pages over a store."""

@@ -1,0 +1,147 @@
+"""Pictures drawn on the server as inline SVG (no script, no external asset): every label is escaped here.
+
+Time runs right to left, like the pages' text: the earliest date is at the right edge.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup, escape
+
+PALETTE = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7480", "#6e7781", "#fb8500",
+           "#3d5a80"]
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> Markup:
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img"'
+        f' aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>{"".join(body)}</svg>')
+
+
+def _short(text: str, n: int = 28) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def activity_chart(activity: dict[str, Any], max_outlets: int = 12) -> Markup:
+    """Front page: articles per outlet per day, a row per outlet, a square per day (darker = more)."""
+    dates: list[str] = activity["dates"]
+    outlets = sorted(activity["outlets"].items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:max_outlets]
+    if not dates or not outlets:
+        return Markup("")
+    cell, label_w, top = 22, 220, 24
+    width = label_w + cell * len(dates) + 10
+    height = top + cell * len(outlets) + 30
+    peak = max(n for _, days in outlets for n in days.values())
+    body = []
+    for j, d in enumerate(dates):
+        x = width - label_w - (j + 1) * cell  # right to left
+        if j % max(1, len(dates) // 8) == 0 or j == len(dates) - 1:
+            body.append(f'<text x="{x + cell / 2:.0f}" y="{height - 8}" font-size="10" text-anchor="middle">'
+                        f'{escape(d[5:])}</text>')
+    for i, (outlet, days) in enumerate(outlets):
+        y = top + i * cell
+        body.append(f'<text x="{width - 6}" y="{y + cell * 0.7:.0f}" font-size="12" text-anchor="start"'
+                    f' direction="rtl">{escape(_short(outlet))}</text>')
+        for j, d in enumerate(dates):
+            n = days.get(d, 0)
+            x = width - label_w - (j + 1) * cell
+            opacity = 0.08 if n == 0 else 0.25 + 0.75 * n / peak
+            body.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" rx="3"'
+                        f' fill="{PALETTE[0]}" fill-opacity="{opacity:.2f}"><title>{escape(outlet)} · {escape(d)}:'
+                        f' {n}</title></rect>')
+    return _svg(width, height, body, "نشاط المنافذ يوميًا")
+
+
+def coverage_timeline(articles: list[dict[str, Any]]) -> Markup:
+    """Story page: a row per outlet, a dot per article at its publication date (links to the article)."""
+    dated = [(a, _day(a.get("published"))) for a in articles]
+    days = [d for _, d in dated if d]
+    if not days:
+        return Markup("")
+    first, last = min(days), max(days)
+    span = max(1, (last - first).days)
+    outlets = sorted({a.get("outlet") or "?" for a in articles},
+                     key=lambda o: min((d for a, d in dated if (a.get("outlet") or "?") == o and d), default=last))
+    row, label_w, plot_w, top = 26, 220, 560, 20
+    width, height = label_w + plot_w + 30, top + row * len(outlets) + 34
+    body = []
+
+    def x_of(d: date) -> float:
+        if first == last:  # one day: the middle
+            return 15 + plot_w / 2
+        return 15 + plot_w - (d - first).days / span * plot_w  # earliest at the right
+
+    for i, outlet in enumerate(outlets):
+        y = top + i * row + row / 2
+        body.append(f'<line x1="15" x2="{plot_w + 15}" y1="{y:.0f}" y2="{y:.0f}" stroke="#d0d7de"/>')
+        body.append(f'<text x="{width - 6}" y="{y + 4:.0f}" font-size="12" direction="rtl" text-anchor="start">'
+                    f'{escape(_short(outlet))}</text>')
+    stacked: dict[tuple[str, date], int] = defaultdict(int)
+    for a, d in dated:
+        if d is None:
+            continue
+        outlet = a.get("outlet") or "?"
+        i = outlets.index(outlet)
+        k = stacked[outlet, d]
+        stacked[outlet, d] += 1
+        x, y = x_of(d) - 9 * k, top + i * row + row / 2
+        body.append(f'<a href="/articles/{escape(a["id"])}"><circle cx="{x:.0f}" cy="{y:.0f}" r="7"'
+                    f' fill="{PALETTE[i % len(PALETTE)]}"><title>{escape(a.get("title") or a["id"])} ·'
+                    f' {escape(str(d))}</title></circle></a>')
+    for d in sorted({first, last}):
+        body.append(f'<text x="{x_of(d):.0f}" y="{height - 8}" font-size="11" text-anchor="middle">'
+                    f'{escape(d.isoformat())}</text>')
+    return _svg(width, height, body, "التغطية: مقالات كل منفذ عبر الزمن")
+
+
+def copy_graph(articles: list[dict[str, Any]], reuse: list[dict[str, Any]]) -> Markup:
+    """Story page: who copied whom. Outlets in order of their first article (earliest at the right), an arrow
+    from the outlet that published a passage first to each outlet that repeated it."""
+    by_id = {a["id"]: a for a in articles}
+    outlet_of = {a["id"]: a.get("outlet") or a["id"] for a in articles}
+    edges: dict[tuple[str, str], int] = defaultdict(int)
+    for r in reuse:
+        if r.get("earlier") not in ("a", "b"):
+            continue
+        src, dst = (r["a"], r["b"]) if r["earlier"] == "a" else (r["b"], r["a"])
+        if src["article"] not in by_id or dst["article"] not in by_id:
+            continue
+        so, do = outlet_of[src["article"]], outlet_of[dst["article"]]
+        if so != do:
+            edges[so, do] += 1
+    if not edges:
+        return Markup("")
+    first_seen: dict[str, str] = {}
+    for a in articles:
+        o = outlet_of[a["id"]]
+        key = (a.get("published") or "9999") + a["id"]
+        first_seen[o] = min(first_seen.get(o, key), key)
+    nodes = sorted({o for e in edges for o in e}, key=lambda o: first_seen.get(o, "9999"))
+    step, top = 170, 40
+    width = max(360, step * len(nodes) + 40)
+    height = 230
+    pos = {o: width - 20 - step / 2 - k * step for k, o in enumerate(nodes)}  # earliest at the right
+    y = top + 110
+    body = ['<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"'
+            ' orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>']
+    for (so, do), n in sorted(edges.items()):
+        x1, x2 = pos[so], pos[do]
+        lift = 30 + abs(x1 - x2) / 4
+        body.append(f'<path d="M{x1:.0f},{y - 14} Q{(x1 + x2) / 2:.0f},{y - 14 - lift:.0f} {x2:.0f},{y - 14}"'
+                    f' fill="none" stroke="#57606a" stroke-width="{min(6, 1 + n):.0f}" marker-end="url(#arrow)">'
+                    f'<title>{escape(so)} ← {escape(do)}: {n}</title></path>')
+    for k, o in enumerate(nodes):
+        body.append(f'<circle cx="{pos[o]:.0f}" cy="{y}" r="12" fill="{PALETTE[k % len(PALETTE)]}"/>')
+        body.append(f'<text x="{pos[o]:.0f}" y="{y + 32}" font-size="12" text-anchor="middle" direction="rtl">'
+                    f'{escape(_short(o, 24))}</text>')
+    return _svg(width, height, body, "من نقل عن من: السهم من المنفذ الأسبق إلى الناقل")

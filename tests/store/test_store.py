@@ -1,0 +1,110 @@
+"""The store on real SQLite files: schema, identity, atomic writes, search, the story dossier."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from marsad.doc import Span
+from marsad.stages.normalize import normalize
+from marsad.stages.reuse import ReusePassage
+from marsad.store import Ingester, Store, read
+from marsad.store.schema import MIGRATIONS
+from marsad.store.search import QueryError, search
+
+
+def test_schema_wal_foreign_keys_and_version(built_db: Path) -> None:
+    with Store(built_db, readonly=True) as store:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        with pytest.raises(sqlite3.OperationalError):  # read-only really is
+            store.conn.execute("DELETE FROM errors")
+
+
+def test_built_store_has_every_layer(built_db: Path) -> None:
+    with Store(built_db, readonly=True) as store:
+        for table in ("articles", "stories", "entities", "reuse", "quotes", "mentions"):
+            assert store.count(table) > 0, table
+        # every stored span is a span of the raw text
+        for r in store.conn.execute("SELECT a.text, m.start, m.\"end\", m.surface FROM mentions m JOIN articles a"
+                                    " ON a.seq = m.article"):
+            assert r[0][r[1]:r[2]] == r[3]
+
+
+def test_reingest_changes_nothing(db_copy: Path, examples_dir: Path, seeds_dir: Path) -> None:
+    with Store(db_copy) as store:
+        before = read.content_digest(store)
+        report = Ingester(store).ingest([seeds_dir, examples_dir])
+        assert report.added == [] and report.unchanged == store.count("articles")
+        assert read.content_digest(store) == before
+
+
+def test_same_id_other_text_gets_a_free_id(db_copy: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "000.txt").write_text("نص آخر تماماً عن موضوع مختلف لا علاقة له بالمقالات المخزنة من قبل.\n",
+                                 encoding="utf-8")
+    with Store(db_copy) as store:
+        report = Ingester(store).ingest([src])
+        assert report.added == ["000~2"]
+        assert store.article("000") is not None and store.article("000~2") is not None
+
+
+def test_an_article_is_stored_whole_or_not_at_all(db_copy: Path) -> None:
+    with Store(db_copy) as store:
+        article = store.article("000")
+        assert article is not None
+        article.id, article.content_hash = "new", "f" * 64
+        before = read.content_digest(store)
+        bad = ReusePassage("new", "missing", "new", "missing", Span(0, 5), Span(0, 5), "verbatim", 1.0, None, 5)
+        with pytest.raises(LookupError):  # the reuse row fails after the article and its mentions were written
+            store.add_article(article, [bad])
+        assert read.content_digest(store) == before
+        assert store.article("new") is None
+
+
+def test_search_finds_other_spellings_with_raw_offsets(built_db: Path) -> None:
+    with Store(built_db, readonly=True) as store:
+        hits, total = search(store.conn, "كيم جون اون")
+        assert total >= 2
+        found = {}
+        for h in hits:
+            text = store.article(h.article).text  # type: ignore[union-attr]
+            found[h.article] = text[h.start:h.end]
+            assert text[h.snippet_start:h.snippet_start + len(h.snippet)] == h.snippet
+            assert normalize(text[h.start:h.end]).startswith("كيم")
+            for s, e in h.highlights:
+                assert h.snippet_start <= s < e <= h.snippet_start + len(h.snippet)
+        assert "كيم جونغ أون" in found.values()  # the seed 000 spelling
+        assert "كيم جون اون" in found.values()
+        assert search(store.conn, "كلمةلاوجودلها")[1] == 0
+        with pytest.raises(QueryError):
+            search(store.conn, "x" * 500)
+        with pytest.raises(QueryError):
+            search(store.conn, '"*() : -')  # no words: FTS syntax never reaches MATCH
+
+
+def test_search_is_diacritics_insensitive(built_db: Path) -> None:
+    with Store(built_db, readonly=True) as store:
+        plain = search(store.conn, "الرئيس الروسي")[1]
+        assert plain > 0
+        assert search(store.conn, "الرَّئِيسُ الرُّوسِيّ")[1] == plain
+
+
+def test_story_dossier_is_valid_spec(built_db: Path, validate_dossier: Callable[[dict[str, Any]], list[str]]) -> None:
+    with Store(built_db, readonly=True) as store:
+        stories, total = read.stories(store)
+        assert total == len(stories) and stories
+        big = max(stories, key=lambda s: s["articles"])
+        assert big["articles"] > 1 and 1 <= big["independent_sources"] <= big["n_outlets"]
+        d = read.story(store, big["id"])
+        assert d is not None
+        assert validate_dossier(d) == []
+        assert {a["id"] for a in d["articles"]} == {m["article"] for m in d["stories"][0]["members"]}
+        assert read.story(store, "nope") is None
