@@ -6,6 +6,7 @@ the story and search pages over the seeds go to docs/ (README).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -22,6 +23,7 @@ from marsad.options import Options
 from marsad.store import Ingester, Store
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 HOSTILE = ("<script>window.__pwned = 1</script> خبر عاجل عن سد تل الريحان "
            "<img src=x onerror=\"window.__pwned=2\"> \u202eمقلوب\u202c "
@@ -154,13 +156,15 @@ def test_hostile_article_is_inert(server: str, chrome) -> None:  # type: ignore[
 
 def test_screenshots_for_the_readme(server: str, chrome) -> None:  # type: ignore[no-untyped-def]
     page = chrome
-    DOCS.mkdir(exist_ok=True)
     page.goto(server + "/api/stories?limit=200")
     stories = page.request.get(server + "/api/stories?limit=200").json()["stories"]
     seeds = max((s for s in stories if any(o.startswith("site-") for o in s["outlets"])),
                 key=lambda s: s["articles"])
+    # screenshots go to tests/artifacts (to be looked at); MARSAD_UPDATE_DOCS=1 also refreshes the README's copies
+    out = DOCS if os.environ.get("MARSAD_UPDATE_DOCS") == "1" else ARTIFACTS
+    out.mkdir(parents=True, exist_ok=True)
     page.goto(f"{server}/stories/{seeds['id']}")
-    page.screenshot(path=str(DOCS / "story-page.png"), full_page=False)
+    page.screenshot(path=str(out / "story-page.png"), full_page=False)
     page.goto(server + "/search?q=" + "كيم جون اون")
-    page.screenshot(path=str(DOCS / "search-page.png"), full_page=False)
-    assert (DOCS / "story-page.png").stat().st_size > 10_000
+    page.screenshot(path=str(out / "search-page.png"), full_page=False)
+    assert (out / "story-page.png").stat().st_size > 10_000

@@ -108,3 +108,34 @@ def test_story_dossier_is_valid_spec(built_db: Path, validate_dossier: Callable[
         assert validate_dossier(d) == []
         assert {a["id"] for a in d["articles"]} == {m["article"] for m in d["stories"][0]["members"]}
         assert read.story(store, "nope") is None
+
+
+def test_story_accounts_are_kept_after_ingest_and_match_a_fresh_build(built_db: Path) -> None:
+    from marsad.account import build_account
+
+    with Store(built_db, readonly=True) as store:
+        stories, _ = read.stories(store, limit=200)
+        assert store.stories_without_account() == []  # every story got its account at the end of the run
+        big = max(stories, key=lambda s: s["articles"])
+        d = read.story(store, big["id"])
+        assert d is not None and d["stories"][0]["summary"] and d["stories"][0]["facts"]
+        kept = store.cached_account(big["id"], read.account_fingerprint(d))
+        assert kept is not None
+        fresh = read.dossier_of(store, sorted({store.seq_of(a["id"]) for a in d["articles"]}),  # type: ignore[misc]
+                                [store.conn.execute("SELECT * FROM stories WHERE id = ?", (big["id"],)).fetchone()])
+        build_account(fresh, fresh["stories"][0])
+        for key in ("summary", "timeline", "facts"):
+            assert kept[key] == fresh["stories"][0][key]
+
+
+def test_a_stale_account_is_not_served(db_copy: Path) -> None:
+    with Store(db_copy) as store:
+        stories, _ = read.stories(store, limit=200)
+        sid = max(stories, key=lambda s: s["articles"])["id"]
+        d = read.story(store, sid)
+        assert d is not None
+        real = d["stories"][0]["summary"]
+        bogus = {"summary": [{"text": "x", "citations": []}], "timeline": [], "facts": []}
+        store.save_account(sid, len(d["stories"][0]["members"]), "another fingerprint", bogus)
+        again = read.story(store, sid)
+        assert again is not None and again["stories"][0]["summary"] == real

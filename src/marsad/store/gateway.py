@@ -210,6 +210,26 @@ class Store:
             seq = int(row["seq"])
         return seq
 
+    # ------------------------------------------------------------------ story accounts (a cache)
+    def save_account(self, story_id: str, n_members: int, fingerprint: str, account: dict[str, Any]) -> None:
+        """Keep a story's summary/timeline/facts as built from the members and links named by ``fingerprint``."""
+        data = json.dumps({k: account[k] for k in ("summary", "timeline", "facts")}, ensure_ascii=False)
+        with self.transaction() as c:
+            c.execute("INSERT INTO story_accounts VALUES (?, ?, ?, ?) ON CONFLICT (story) DO UPDATE SET"
+                      " n_members = excluded.n_members, fingerprint = excluded.fingerprint, data = excluded.data",
+                      (story_id, n_members, fingerprint, data))
+
+    def cached_account(self, story_id: str, fingerprint: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT data FROM story_accounts WHERE story = ? AND fingerprint = ?",
+                                (story_id, fingerprint)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def stories_without_account(self) -> list[str]:
+        """Stories with no account, or one built before members were added (e.g. by a run that was killed)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT s.id FROM stories s LEFT JOIN story_accounts a ON a.story = s.id WHERE a.story IS NULL OR"
+            " a.n_members != (SELECT count(*) FROM story_members m WHERE m.story = s.id) ORDER BY s.id")]
+
     # ------------------------------------------------------------------ entities (recomputed over the store)
     def refresh_entities(self) -> int:
         """Merge every stored mention into entities (``merge_entities``), then link quote speakers and

@@ -22,6 +22,7 @@ from ..errors import ErrorRecord
 from ..ingest import read_inputs
 from ..options import DEFAULT_OPTIONS, Options
 from ..pipeline import Pipeline, default_pipeline
+from . import read
 from .gateway import Store
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class Ingester:
         self._state: CrossDocState | None = None
         self._articles = StoredArticles(store)
         self._since_checkpoint = 0
+        self._touched: set[str] = set()  # stories that gained members since the last finish
 
     @property
     def state(self) -> CrossDocState:
@@ -149,6 +151,7 @@ class Ingester:
                 rows.append({"unit": unit, "story": sid, "start": start, "end": end,
                              "label": clusterer.label(story), "start_date": story.first, "end_date": story.last})
                 report.stories.add(sid)
+                self._touched.add(sid)
         self.store.add_article(article, result.passages if result else (), rows)
         self._articles.committed(article.id)
         report.added.append(article.id)
@@ -178,6 +181,9 @@ class Ingester:
             self.checkpoint()
         if self.store.get_meta("entities_seq") != str(self.store.max_seq()):
             self.store.refresh_entities()
+        if self.options.cross_document:  # after the entities: accounts cite speakers and entities
+            read.refresh_accounts(self.store, self._touched)
+        self._touched.clear()
 
     def ingest(self, inputs: Iterable[str | Path], on_file: Callable[[Path, list[Any]], None] | None = None,
                on_article: Callable[[Article, bool], None] | None = None) -> IngestReport:

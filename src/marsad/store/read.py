@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from .. import SPEC_VERSION, __version__
+from ..account import build_account
 from .gateway import Store
 from .records import article_from_row
 
@@ -54,7 +55,17 @@ def _story_row(store: Store, r: Any) -> dict[str, Any]:
         " AND a.outlet IS NOT NULL ORDER BY a.outlet", (r["id"],))]
     return {"id": r["id"], "label": r["label"], "start_date": r["start_date"], "end_date": r["end_date"],
             "articles": r["n_articles"], "outlets": outlets, "n_outlets": r["n_outlets"],
-            "independent_sources": independent_sources(store, r["id"])}
+            "independent_sources": story_sources(store, r["id"])}
+
+
+def story_sources(store: Store, story_id: str) -> int:
+    """A story's independent-source count for lists: the most independent origins behind any one of its facts
+    (from the kept account), else the origins among its outlets (``independent_sources``)."""
+    row = store.conn.execute("SELECT data FROM story_accounts WHERE story = ?", (story_id,)).fetchone()
+    facts = json.loads(row[0])["facts"] if row is not None else []
+    if facts:
+        return max(int(f["independent_sources"]) for f in facts)
+    return independent_sources(store, story_id)
 
 
 def stories(store: Store, limit: int = 20, offset: int = 0, min_articles: int = 1) -> tuple[list[dict[str, Any]], int]:
@@ -122,7 +133,7 @@ def dossier_of(store: Store, seqs: list[int], story_rows: list[Any] = ()) -> dic
         outlets = sorted({a["outlet"] for a in articles if a["outlet"]})
         story_dicts.append({"id": s["id"], "label": s["label"], "members": members, "start_date": s["start_date"],
                             "end_date": s["end_date"], "outlets": outlets, "summary": [], "timeline": [],
-                            "facts": [], "independent_sources": independent_sources(store, s["id"])})
+                            "facts": [], "independent_sources": story_sources(store, s["id"])})
     return {"marsad_version": __version__, "spec_version": SPEC_VERSION, "articles": articles,
             "entities": list(entities.values()), "quotes": quotes, "attributions": attributions, "times": times,
             "reuse": reuse, "stories": story_dicts, "errors": []}
@@ -138,12 +149,38 @@ def story(store: Store, story_id: str, max_articles: int = 500) -> dict[str, Any
         "SELECT DISTINCT article FROM story_members WHERE story = ? ORDER BY article LIMIT ?",
         (story_id, max_articles))]
     d = dossier_of(store, seqs, [row])
-    try:
-        from ..account import build_accounts  # type: ignore[import-not-found,attr-defined]
-    except ImportError:  # the accounts (issue #7) are not in this build: the story has no summary yet
-        return d
-    built = build_accounts(d)
-    return built if isinstance(built, dict) else d
+    story_dict = d["stories"][0]
+    cached = store.cached_account(story_id, account_fingerprint(d))
+    if cached is not None:
+        story_dict.update(cached)
+    else:  # built after the last ingest run changed the links: build it now (not stored: readers never write)
+        build_account(d, story_dict)
+    return d
+
+
+def account_fingerprint(d: dict[str, Any]) -> str:
+    """What a story's account is built from besides the texts (which never change): its members and the entity,
+    speaker and source links inside them. Equal fingerprints give the same account."""
+    import hashlib
+
+    story = d["stories"][0]
+    key = [[(m["article"], m["start"], m["end"]) for m in story["members"]],
+           sorted((m["article"], m["start"], e["id"]) for e in d["entities"] for m in e["mentions"]),
+           [(q["article"], q["start"], q["speaker"]) for q in d["quotes"]],
+           [(a["article"], a["start"], a["source"]) for a in d["attributions"]]]
+    return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def refresh_accounts(store: Store, story_ids: set[str]) -> int:
+    """Build and keep the accounts of ``story_ids`` and of every story whose kept account is missing or stale."""
+    todo = sorted(set(story_ids) | set(store.stories_without_account()))
+    for sid in todo:
+        d = story(store, sid)
+        if d is None:
+            continue
+        s = d["stories"][0]
+        store.save_account(sid, len(s["members"]), account_fingerprint(d), s)
+    return len(todo)
 
 
 def article(store: Store, article_id: str) -> dict[str, Any] | None:

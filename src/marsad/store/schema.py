@@ -118,6 +118,16 @@ MIGRATIONS: list[str] = [
     -- raw text lives in articles, and snippets are cut from it through the normalization offset map
     CREATE VIRTUAL TABLE search USING fts5(title, text, content='', tokenize='unicode61 remove_diacritics 0');
     """,
+    # 2: each story's account (summary, timeline, facts) as computed after the ingest run that last changed it.
+    # A cache of derived data like ``state``: the story page uses it when its fingerprint still matches.
+    """
+    CREATE TABLE story_accounts (
+        story TEXT PRIMARY KEY REFERENCES stories(id),
+        n_members INTEGER NOT NULL,          -- cheap staleness check after an ingest run
+        fingerprint TEXT NOT NULL,           -- members + entity/speaker links the account was built from
+        data TEXT NOT NULL                   -- JSON: {"summary", "timeline", "facts"}
+    );
+    """,
 ]
 
 

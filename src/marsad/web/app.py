@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..render.graph import reuse_graph_svg
 from ..render.markdown import entity_groups, excerpt, quotes_by_speaker
 from ..store import read
 from ..store.gateway import Store
@@ -269,4 +270,4 @@ def story_context(d: dict[str, Any]) -> dict[str, Any]:
             reuse.append({**r, "first": first, "second": second, "excerpt": excerpt(d, first)})
     return {"d": d, "story": story, "quotes": quotes_by_speaker(d), "reuse": reuse[:200],
             "entity_groups": entity_groups(d), "timeline_chart": svg.coverage_timeline(d["articles"]),
-            "copy_chart": svg.copy_graph(d["articles"], d["reuse"])}
+            "copy_chart": reuse_graph_svg(d, story) if len(story["members"]) > 1 else None}
