@@ -1,6 +1,13 @@
 """Store benchmark: ingest rate, search latency (p50/p95) and story-page latency (p95) at --n articles.
 
     PYTHONPATH=src python bench/store.py --n 5000
+    PYTHONPATH=src python bench/store.py --n 600 --fill 100000
+
+``--n`` articles go through the whole ingest (analysis, reuse, stories, entities, accounts): that is the ingest
+rate. ``--fill N`` then grows the store to N articles by writing copies of the analysed ones through the write
+gateway (each copy's text gets a distinct last line, so a distinct content hash; its stories get new ids; reuse
+passages are not copied): the rate printed for that is the gateway's write rate alone, and the search and story
+page latencies are measured on the filled store. Analysing 100k articles on one core takes hours.
 
 Targets from issue #9 (at 100k articles): >= 200 articles/s ingest, search p95 < 100 ms, story page p95 < 200 ms.
 The corpus is the invented one of ``marsad.store.synthetic`` (about three outlets per event).
@@ -32,6 +39,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--fill", type=int, default=0, help="grow the store to this many articles with copies")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
@@ -43,7 +51,9 @@ def main() -> None:
             t0 = time.perf_counter()
             report = ingester.ingest([corpus])
             ingest_s = time.perf_counter() - t0
+            fill_rate = fill(store, args.fill) if args.fill > args.n else None
             n_stories = store.count("stories")
+            n_articles = store.count("articles")
         rng = random.Random(1)
         with Store(db, readonly=True) as store:
             words = [r[0].split()[i % 3] for i, r in enumerate(
@@ -53,7 +63,9 @@ def main() -> None:
                 t = time.perf_counter()
                 search(store.conn, w)
                 search_ms.append((time.perf_counter() - t) * 1000)
-            stories, _ = read.stories(store, 200)
+            # pages of the analysed stories (their accounts are kept); copies have none and would be built live
+            stories = [s for s in read.stories(store, 200, min_articles=1)[0] if "~c" not in s["id"]] or \
+                [{"id": r[0]} for r in store.conn.execute("SELECT id FROM stories WHERE id NOT LIKE '%~c%' LIMIT 200")]
         client = TestClient(create_app(db))
         page_ms = []
         for _ in range(min(args.queries, 100)):
@@ -61,12 +73,46 @@ def main() -> None:
             t = time.perf_counter()
             assert client.get(f"/stories/{sid}").status_code == 200
             page_ms.append((time.perf_counter() - t) * 1000)
-    print(f"| measure (n = {args.n:,} articles, {n_stories:,} stories) | value |")
+    print(f"| measure ({n_articles:,} articles, {n_stories:,} stories) | value |")
     print("|---|---|")
-    print(f"| ingest (full pipeline + reuse + stories + entities) | {len(report.added) / ingest_s:.1f} articles/s"
-          f" ({ingest_s:.0f} s) |")
+    print(f"| ingest of {args.n:,} (full analysis + reuse + stories + entities + accounts) |"
+          f" {len(report.added) / ingest_s:.1f} articles/s ({ingest_s:.0f} s) |")
+    if fill_rate is not None:
+        print(f"| gateway writes of analysed copies up to {n_articles:,} | {fill_rate:.0f} articles/s |")
     print(f"| search p50 / p95 | {statistics.median(search_ms):.1f} / {pct(search_ms, 95):.1f} ms |")
     print(f"| story page (HTML, in-process) p95 | {pct(page_ms, 95):.1f} ms |")
+
+
+def fill(store: Store, target: int) -> float:
+    """Grow the store to ``target`` articles with copies of the stored ones; returns articles/s written."""
+    import hashlib
+
+    originals = [r[0] for r in store.conn.execute("SELECT id FROM articles ORDER BY seq")]
+    members: dict[str, list[dict[str, object]]] = {}
+    for r in store.conn.execute("SELECT m.unit, m.story, m.start, m.\"end\", a.id, s.label, s.start_date, s.end_date"
+                                " FROM story_members m JOIN articles a ON a.seq = m.article JOIN stories s ON"
+                                " s.id = m.story"):
+        members.setdefault(r[4], []).append({"unit": r[0], "story": r[1], "start": r[2], "end": r[3],
+                                            "label": r[5], "start_date": r[6], "end_date": r[7]})
+    copy, written, stored = 0, 0, store.count("articles")
+    t0 = time.perf_counter()
+    while stored < target:
+        copy += 1
+        for aid in originals:
+            if stored >= target:
+                break
+            article = store.article(aid)
+            assert article is not None
+            article.text += f"\nنسخة {copy}\n"  # appended: every stored span stays where it was
+            article.content_hash = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+            article.id = f"{aid}~c{copy}"
+            rows = [{**m, "unit": f"{m['unit']}~c{copy}", "story": f"{m['story']}~c{copy}"}
+                    for m in members.get(aid, [])]
+            store.add_article(article, (), rows)
+            written += 1
+            stored += 1
+    store.refresh_entities()
+    return written / max(time.perf_counter() - t0, 1e-9)
 
 
 if __name__ == "__main__":
