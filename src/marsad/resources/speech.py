@@ -36,6 +36,8 @@ SUBJECT_SKIP = ["لكن", "ولكن", "بينما", "فيما", "كما", "وك�
                 "ثم", "وقد", "لقد", "حيث"]
 # Relative pronouns: "الدراجي، الذي قال …" speaks through its antecedent
 RELATIVE_PRONOUNS = ["الذي", "التي", "الذين", "اللذين", "اللتين"]
+# Pronoun subjects: "لكنها قالت" speaks as the one the text is about (resolved like a missing subject)
+PRONOUN_SUBJECTS = ["هو", "هي", "هم", "وهو", "وهي", "لكنه", "لكنها", "لكنهم", "ولكنه", "ولكنها", "إنه", "إنها"]
 # Words after a comma that close a reported clause: the next cue or an aside ("، داعياً السكان …", "، وهو ما …")
 CLAUSE_BREAKS = ["داعيا", "داعية", "مرجحا", "مرجحة", "مطالبا", "مطالبة", "معربا", "معربة", "وهو", "وهي"]
 

@@ -37,6 +37,7 @@ class _Tables:
     heads: frozenset[str]
     skip: frozenset[str]
     relatives: frozenset[str]
+    pronouns: frozenset[str]
     breaks: frozenset[str]
     reported: frozenset[str]
 
@@ -48,7 +49,7 @@ def _tables() -> _Tables:
 
     return _Tables(forms(speech.SPEECH_VERBS), forms(speech.REPORTING_ONLY_VERBS), forms(speech.RELAYING_VERBS),
                    forms(speech.SPEAKER_END), forms(speech.SPEAKER_HEADS), forms(speech.SUBJECT_SKIP),
-                   forms(speech.RELATIVE_PRONOUNS), forms(speech.CLAUSE_BREAKS), forms(_REPORTED))
+                   forms(speech.RELATIVE_PRONOUNS), forms(speech.PRONOUN_SUBJECTS), forms(speech.CLAUSE_BREAKS), forms(_REPORTED))
 
 
 @dataclass(slots=True)
@@ -133,6 +134,10 @@ class _Paragraph:
     def quoted(self, pos: int) -> bool:
         return any(o < pos < c for o, c in self.marks)
 
+    def addressee(self, pos: int) -> bool:
+        """Inside quotation marks right after "لـ": "لـ«المرصد اليومي»" names whom it was said to."""
+        return any(o < pos < c and self.text[max(0, o - 2):o].endswith(("لـ", " ل")) for o, c in self.marks)
+
     def is_cue(self, k: int, reporting: bool = False) -> bool:
         w = self.words[k]
         if self.quoted(w.start) or not _verb(w.norm, reporting):
@@ -160,15 +165,12 @@ class _Paragraph:
                 break
             if w.norm in t.ends and not (w.norm in ("في", "عن", "من") and chosen and chosen[0].norm in t.heads):
                 break
-            if w.norm.startswith("لل") or (w.norm.startswith("ل") and not chosen):
-                break  # "للصحفيين", "للرئيس الروسي": whom it was said to, not who said it
+            if w.norm.startswith("ل") and not w.norm.startswith("لجن") and not any(
+                    p.start == w.start for p in self.persons):
+                break  # "للصحفيين", "لوزير الدفاع": whom it was said to, not who said it (but "لافروف" speaks)
             chosen.append(w)
             if len(chosen) >= 8 or w.raw_end_mark:
                 break  # "قال بوتين:" / "وقال وزير الخارجية الروسي، في لقاء": the description ends at the mark
-        # "كيم لوزير الدفاع الروسي الزائر": a named person ends the description
-        ends = [p.end for p in self.persons if chosen and chosen[0].start <= p.start and p.end <= chosen[-1].end]
-        if ends and max(ends) < chosen[-1].end - chosen[-1].raw_end_mark:
-            chosen = [w for w in chosen if w.end <= max(ends)]
         return self.span(chosen)
 
     def before(self, k: int) -> Span | None:
@@ -187,8 +189,9 @@ class _Paragraph:
                 break
             if w.raw_end_mark and not (relative and not chosen):  # "الدراجي، الذي": the mark before the pronoun
                 break
-            if _verb(w.norm, True) or w.norm in ("حسبما", "بحسب", "حسب", "مع", "عن") or w.norm.startswith("بحسب"):
-                break
+            if (_verb(w.norm, True) or w.norm in t.reported or w.norm in ("حسبما", "بحسب", "حسب", "مع", "عن")
+                    or w.norm.startswith("بحسب")):
+                break  # the subject starts after the verb, complementizer or attribution phrase before it
             chosen.insert(0, w)
             i -= 1
             if len(chosen) > limit + 2:
@@ -197,6 +200,8 @@ class _Paragraph:
             chosen.pop(0)
         while chosen and chosen[-1].norm in t.skip:
             chosen.pop()
+        if len(chosen) == 1 and chosen[0].norm in t.pronouns:
+            return None  # "لكنها قالت": a pronoun, resolved like a missing subject
         if not chosen or len(chosen) > limit + (4 if words[max(0, i + 1)].norm in ("وكان", "وكانت") else 0):
             return None
         if any(w.norm in t.ends and w.norm not in ("في", "عن", "من") for w in chosen):
@@ -215,9 +220,9 @@ class _Paragraph:
             if _ends_sentence(self.text, words[k]):
                 return k
             nxt = words[k + 1] if k + 1 < len(words) else None
-            if nxt is not None and words[k].raw_end_mark and not self.quoted(words[k].end) and (
-                    nxt.norm in t.breaks or (self.is_cue(k + 1) and nxt.norm.endswith(("ا", "ه")))):
-                return k
+            comma = words[k].raw_end_mark or (not words[k].norm and self.text[words[k].start] in "،,")
+            if nxt is not None and comma and (nxt.norm in t.breaks or self.is_cue(k + 1)):
+                return k if words[k].norm else k - 1
         return len(words) - 1
 
 
@@ -242,6 +247,8 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
                 if words[k].norm in t.reported and not p.quoted(words[k].start):
                     j = k
                     break
+                if p.addressee(words[k].start):
+                    continue
                 if (_ends_sentence(text, words[k]) or p.quoted(words[k].start) or p.is_cue(k)
                         or text[words[k].end - words[k].raw_end_mark:words[k].end] == ":"):
                     break
@@ -265,7 +272,7 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
             start, end = inner.start + lead, inner.end - trail
             if n_words < _MIN_QUOTE_WORDS or text[max(para.start, open_ - 2):open_].endswith(("لـ", " ل")):
                 continue  # "لـ«المرصد اليومي»": whom it was said to
-            host = next((c for c in clauses if c[1] <= open_ and close < c[2] + 1), None)
+            host = max((c for c in clauses if c[1] <= open_ and close < c[2] + 1), key=lambda c: c[1], default=None)
             if host is not None:  # a quoted phrase inside reported speech is that speaker's words
                 found.append((host[0], start, end, "direct", -1))
                 prev_close = close + 1
