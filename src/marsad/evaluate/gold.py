@@ -95,16 +95,18 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> tuple[bool, float]:
 
 
 def match(gold: Sequence[dict[str, Any]], pred: Sequence[dict[str, Any]],
-          compatible: Callable[[dict[str, Any], dict[str, Any]], bool] = lambda g, p: True) -> list[tuple[int, int]]:
-    """One-to-one (gold index, predicted index) pairs of one article, larger overlap/union first."""
+          compatible: Callable[[dict[str, Any], dict[str, Any]], bool] = lambda g, p: True,
+          prefer: Callable[[dict[str, Any], dict[str, Any]], bool] = lambda g, p: True) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs of one article: pairs that ``prefer`` (the same speaker or
+    source: two claims of one sentence from two sources) first, then larger overlap/union first."""
     candidates = []
     for i, g in enumerate(gold):
         for j, p in enumerate(pred):
             ok, score = overlaps((g["start"], g["end"]), (p["start"], p["end"]))
             if ok and compatible(g, p):
-                candidates.append((-score, i, j))
+                candidates.append((not prefer(g, p), -score, i, j))
     pairs, used_g, used_p = [], set(), set()
-    for _, i, j in sorted(candidates):
+    for _, _, i, j in sorted(candidates):
         if i not in used_g and j not in used_p:
             pairs.append((i, j))
             used_g.add(i)
@@ -180,7 +182,7 @@ def score_spans(gold: Gold, dossier: dict[str, Any], gold_key: str, predicted: l
         p_items = preds.get(aid, [])
         total.gold += len(g_items)
         total.pred += len(p_items)
-        pairs = match(g_items, p_items, compatible)
+        pairs = match(g_items, p_items, compatible, right)
         total.matched += len(pairs)
         matched_g = {i for i, _ in pairs}
         matched_p = {j for _, j in pairs}

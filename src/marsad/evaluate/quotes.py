@@ -4,6 +4,7 @@ accuracy) against hand-made gold. Matching rules: ``marsad.evaluate.gold``."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,7 +46,7 @@ def evaluate_quotes(gold_path: str | Path, dossier: dict[str, Any] | None = None
 
     attributions, _ = score_spans(gold, dossier, "attributions", dossier["attributions"],
                                   compatible=lambda g, p: True, right=source_right, describe=describe_attr)
-    anonymous_right = _anonymous_agreement(gold, dossier)
+    anonymous_right = _anonymous_agreement(gold, dossier, source_right)
     return {
         "gold": str(gold.path), "articles": len(gold.articles), "missing_inputs": gold.missing,
         "quotes": {**quotes.prf(), "gold": quotes.gold, "predicted": quotes.pred, "matched": quotes.matched,
@@ -59,14 +60,15 @@ def evaluate_quotes(gold_path: str | Path, dossier: dict[str, Any] | None = None
     }
 
 
-def _anonymous_agreement(gold: Gold, dossier: dict[str, Any]) -> float:
+def _anonymous_agreement(gold: Gold, dossier: dict[str, Any],
+                         prefer: Callable[[dict[str, Any], dict[str, Any]], bool]) -> float:
     from .gold import _by_article, match
 
     preds = _by_article(dossier["attributions"])
     agree = total = 0
     for aid, entry in gold.articles.items():
         g_items, p_items = entry.get("attributions", []), preds.get(aid, [])
-        for i, j in match(g_items, p_items):
+        for i, j in match(g_items, p_items, prefer=prefer):
             total += 1
             agree += g_items[i]["anonymous"] == p_items[j]["anonymous"]
     return round(agree / total, 4) if total else 0.0
