@@ -57,3 +57,30 @@ def test_seed_quotes_link_speakers_to_entities(seed_dossier: dict[str, Any], val
               and "قمنا مع الأصدقاء الصينيين" in arts["001"]["text"][q["start"]:q["end"]]]
     assert [names.get(q["speaker"]) for q in lavrov] == ["سيرغي لافروف"]
     assert validate_dossier(seed_dossier) == []
+
+
+def test_partial_quote_inside_reported_speech_keeps_its_speaker() -> None:
+    text = ("وقال المتحدث باسم الدفاع المدني العقيد نادر شحادة في تصريح للوكالة إن فرق الإنقاذ «تعمل في ظروف بالغة "
+            "الصعوبة»، موضحاً أن منسوب المياه تجاوز مترين في ساعات الصباح الأولى.")
+    got = quotes(text, persons=["نادر شحادة"])
+    assert got == [
+        ("indirect", "فرق الإنقاذ «تعمل في ظروف بالغة الصعوبة»", "المتحدث باسم الدفاع المدني العقيد نادر شحادة", False),
+        ("direct", "تعمل في ظروف بالغة الصعوبة", "المتحدث باسم الدفاع المدني العقيد نادر شحادة", False),
+        ("indirect", "منسوب المياه تجاوز مترين في ساعات الصباح الأولى", "المتحدث باسم الدفاع المدني العقيد نادر شحادة",
+         True),
+    ]
+
+
+def test_subject_before_the_verb_and_through_a_relative_pronoun() -> None:
+    assert quotes("محللون يقولون إن البلاد قد تمتلك ملايين القذائف المدفعية.")[0][1:3] == (
+        "البلاد قد تمتلك ملايين القذائف المدفعية", "محللون")
+    text = "وتتعارض هذه الرواية مع تصريحات المحافظ الدراجي، الذي أكد أمس أن الإنذار أطلق في الوقت المناسب."
+    assert quotes(text)[0][1:3] == ("الإنذار أطلق في الوقت المناسب", "تصريحات المحافظ الدراجي")
+
+
+def test_relayed_speaker_and_addressee_in_quotation_marks() -> None:
+    text = "ونقلت الوكالة عن الدفاع المدني أن الكارثة أودت بحياة تسعة أشخاص في الأقل."
+    assert quotes(text)[0][2] == "الدفاع المدني"
+    text = "وقال مسؤول في وزارة الداخلية لـ«المرصد اليومي» إن الإنذار الأول لم يصل إلى السكان في الوقت المناسب."
+    assert quotes(text) == [("indirect", "الإنذار الأول لم يصل إلى السكان في الوقت المناسب", "مسؤول في وزارة الداخلية",
+                             False)]

@@ -257,6 +257,10 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
             last = p.clause_end(j + 1)
             start, end = words[j + 1].start, words[last].end
             end -= len(text[start:end]) - len(text[start:end].rstrip(" .؟!،,:"))
+            clause = text[start:end]
+            if (clause.count("«") > clause.count("»") or clause.count("“") > clause.count("”")
+                    or clause.count('"') % 2):
+                end += 1 if text[end:end + 1] in "»”\"" else 0  # "إن فرق الإنقاذ «تعمل …»، موضحاً": the closing mark
             inner = next(((o, c) for o, c in p.marks if o < start + 1 and end - 1 <= c + 1), None)
             if inner is not None or last - j < 2:
                 continue  # "إن «…»": the clause is the direct quote itself; "أن يكون": too short to be a claim

@@ -68,6 +68,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
                             rf"\s*(?:ه|هـ|للهجره)?{_E}"),
         "relative_day": re.compile(rf"{_B}(?:(?:و|ف)?{_PART_OF_DAY}\s+)?(?:و|ف|ب)?"
                                    rf"(?P<w>الليله الماضيه|ليله امس|اول من امس|اول امس|بالامس|امس|اليوم|غدا)"
+                                   r"(?!\s+(?:التالي|نفسه|ذاته|الذي|الاول|الثاني|الثالث|الاخير))"
                                    rf"(?:\s+(?:و|ب)?(?P<d>{_alt(WEEKDAYS)}))?{_E}"),
         "weekday": re.compile(rf"{_B}(?:(?:و|ف)?{_PART_OF_DAY}\s+)?"
                               rf"(?:(?:و|ف)?يوم\s+)?(?:و|ب|ف)?(?P<d>{_alt(WEEKDAYS)})(?:\s+(?P<dir>{_PAST}|{_NEXT}))?{_E}"
