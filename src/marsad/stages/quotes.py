@@ -10,6 +10,7 @@ linked to entities after merging (``link_speakers``). Cue words live in ``marsad
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +41,7 @@ class _Tables:
     pronouns: frozenset[str]
     breaks: frozenset[str]
     reported: frozenset[str]
+    gate: re.Pattern[str]  # any cue verb, as a substring: a paragraph without one holds no quote
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +51,9 @@ def _tables() -> _Tables:
 
     return _Tables(forms(speech.SPEECH_VERBS), forms(speech.REPORTING_ONLY_VERBS), forms(speech.RELAYING_VERBS),
                    forms(speech.SPEAKER_END), forms(speech.SPEAKER_HEADS), forms(speech.SUBJECT_SKIP),
-                   forms(speech.RELATIVE_PRONOUNS), forms(speech.PRONOUN_SUBJECTS), forms(speech.CLAUSE_BREAKS), forms(_REPORTED))
+                   forms(speech.RELATIVE_PRONOUNS), forms(speech.PRONOUN_SUBJECTS), forms(speech.CLAUSE_BREAKS),
+                   forms(_REPORTED), re.compile("|".join(map(re.escape, sorted(
+                       forms([*speech.SPEECH_VERBS, *speech.REPORTING_ONLY_VERBS]), key=len, reverse=True)))))
 
 
 @dataclass(slots=True)
@@ -77,6 +81,19 @@ class _Word:
 
 
 def _words(text: str, start: int, end: int) -> list[_Word]:
+    raw_tokens = list(_TOKEN.finditer(text, start, end))
+    norm_tokens = _TOKEN.findall(normalize(text[start:end]))
+    if len(norm_tokens) != len(raw_tokens):  # a token of diacritics only vanished: map offsets one by one
+        return _words_mapped(text, start, end)
+    out = []
+    for m, norm in zip(raw_tokens, norm_tokens, strict=True):
+        raw = m.group(0)
+        core = raw.rstrip(":،,.")
+        out.append(_Word(norm.strip(".,:;!?؛،()-"), m.start(), m.end(), len(raw) - len(core) if core else 0))
+    return out
+
+
+def _words_mapped(text: str, start: int, end: int) -> list[_Word]:
     norm = normalize_with_map(text[start:end])
     out = []
     for m in _TOKEN.finditer(norm.text):
@@ -88,6 +105,7 @@ def _words(text: str, start: int, end: int) -> list[_Word]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _verb(word: str, reporting: bool = False) -> str | None:
     """The speech verb a token is ("وقال", "فقالت" -> "قال"/"قالت"; "ووصفه" -> "وصف"), else None. ``reporting``:
     also the verbs that report speech only before a clause ("تشير إلى أن")."""
@@ -100,19 +118,21 @@ def _verb(word: str, reporting: bool = False) -> str | None:
     return None
 
 
+_OPEN_MARK = re.compile("[" + "".join(_OPEN) + "]")
+
+
 def _direct_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(open mark, close mark) positions of quotes in a paragraph; unclosed marks are ignored."""
     found = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in _OPEN:
-            close = text.find(_OPEN[ch], i + 1, end)
-            if close > i + 1:
-                found.append((i, close))
-                i = close + 1
-                continue
-        i += 1
+    m = _OPEN_MARK.search(text, start, end)
+    while m is not None:
+        i = m.start()
+        close = text.find(_OPEN[text[i]], i + 1, end)
+        if close > i + 1:
+            found.append((i, close))
+            m = _OPEN_MARK.search(text, close + 1, end)
+        else:
+            m = _OPEN_MARK.search(text, i + 1, end)
     return found
 
 
@@ -130,6 +150,15 @@ class _Paragraph:
         self.marks = _direct_quotes(text, para.start, para.end)
         self.persons = [p for p in persons if para.start <= p.start and p.end <= para.end]
         self.t = _tables()
+        # per word, computed once: inside quotation marks, and the cue it is (plain / reporting-only)
+        self.in_quote = [False] * len(self.words)
+        starts = [w.start for w in self.words]
+        for o, c in self.marks:  # the words between each pair of marks
+            for k in range(bisect_right(starts, o), bisect_left(starts, c)):
+                self.in_quote[k] = True
+        self.cues = [bool(_verb(w.norm)) and self._cue(k, False) for k, w in enumerate(self.words)]
+        self.reporting_cues = [self.cues[k] or (bool(_verb(w.norm, True)) and self._cue(k, True))
+                               for k, w in enumerate(self.words)]
 
     def quoted(self, pos: int) -> bool:
         return any(o < pos < c for o, c in self.marks)
@@ -139,8 +168,11 @@ class _Paragraph:
         return any(o < pos < c and self.text[max(0, o - 2):o].endswith(("لـ", " ل")) for o, c in self.marks)
 
     def is_cue(self, k: int, reporting: bool = False) -> bool:
+        return self.reporting_cues[k] if reporting else self.cues[k]
+
+    def _cue(self, k: int, reporting: bool) -> bool:
         w = self.words[k]
-        if self.quoted(w.start) or not _verb(w.norm, reporting):
+        if not _verb(w.norm, reporting) or self.in_quote[k]:
             return False
         prev = [x.norm for x in self.words[max(0, k - 2):k]]
         # "حسبما نقلت", "بحسب ما ذكرت": an attribution phrase inside the sentence, not the head of a clause
@@ -233,7 +265,10 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
     speaker."""
     quotes: list[Quote] = []
     last_speaker: Span | None = None
+    gate = _tables().gate
     for para in paragraphs:
+        if not gate.search(normalize(text[para.start:para.end])):
+            continue
         p = _Paragraph(text, para, persons)
         words, t = p.words, p.t
         # candidates: (cue index, span start, span end, kind, speaker-after stop index | None)
@@ -244,12 +279,12 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
                 continue
             j = None
             for k in range(i + 1, min(len(words), i + _CUE_REACH)):
-                if words[k].norm in t.reported and not p.quoted(words[k].start):
+                if words[k].norm in t.reported and not p.in_quote[k]:
                     j = k
                     break
-                if p.addressee(words[k].start):
+                if p.in_quote[k] and p.addressee(words[k].start):
                     continue
-                if (_ends_sentence(text, words[k]) or p.quoted(words[k].start) or p.is_cue(k)
+                if (_ends_sentence(text, words[k]) or p.in_quote[k] or p.is_cue(k)
                         or text[words[k].end - words[k].raw_end_mark:words[k].end] == ":"):
                     break
             if j is None or j + 1 >= len(words):

@@ -10,6 +10,7 @@ another date and counts days from there).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -64,6 +65,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     _units = ("سنوات|سنه|سنتين|اعوام|عاما|عام|عامين|اشهر|شهور|شهرا|شهر|شهرين|اسابيع|اسبوعا|اسبوع|اسبوعين|ايام|يوما|"
               "يوم|يومين")
     return {
+        "digit": re.compile(r"\d"),
         "hijri": re.compile(rf"{_B}(\d{{1,2}})\s+(?P<m>{_alt(HIJRI_MONTHS)})\s+(?P<y>1[34]\d\d)"
                             rf"\s*(?:ه|هـ|للهجره)?{_E}"),
         "relative_day": re.compile(rf"{_B}(?:(?:و|ف)?{_PART_OF_DAY}\s+)?(?:و|ف|ب)?"
@@ -100,6 +102,23 @@ def _patterns() -> dict[str, re.Pattern[str]]:
                             rf"(?:\s*[,،]?\s*(?:من\s+)?(?:عام\s+)?(?P<y>\d{{4}}))?{_E}"),
         "year": re.compile(rf"{_B}(?:و|ف)?(?:(?:منذ|حتي|بحلول|في|خلال)\s+(?:(?:عام|العام|سنه)\s+)?"
                            rf"|(?:عام|العام|سنه)\s+)(?P<y>(?:19|20)\d\d){_E}"),
+    }
+
+
+@lru_cache(maxsize=1)
+def _keywords() -> dict[str, tuple[str, ...]]:
+    """For each pattern, substrings one of which every match contains (normalized)."""
+    def norm(words: object) -> tuple[str, ...]:
+        return tuple(sorted({normalize(w) for w in words}))  # type: ignore[attr-defined]
+
+    digits = ("",)  # patterns that need a digit: checked once per text (see ``scan``)
+    return {
+        "hijri": digits, "relative_day": ("امس", "اليوم", "غدا", "الليله", "ليله"),
+        "weekday": norm(WEEKDAYS), "ordinal_day": ("من",), "day_month": digits,
+        "month": ("في", "خلال", "منذ", "حتي", "بحلول", "مطلع", "اواخر", "اواسط", "شهر"),
+        "period": ("الاسبوع", "الشهر", "العام", "السنه"), "ago": ("منذ", "قبل"), "narrative": norm(NARRATIVE_DAYS),
+        "decade": ("العقد",), "last_years": ("سنوات", "اعوام", "اشهر", "شهور"), "season": norm(SEASONS),
+        "century": ("القرن",), "year": digits,
     }
 
 
@@ -178,11 +197,23 @@ def find_times(text: str, start: int, end: int, published: date | None,
     """Time expressions in ``text[start:end]`` (a sentence or paragraph), resolved against ``published``.
     ``anchor``: the date the narrative has reached ("في 12 مارس الماضي"): "في اليوم التالي" and bare weekdays
     count from it (anchor "previous")."""
-    found: list[TimeExpr] = [TimeExpr(f.start, f.end, f.value.isoformat(), "day", "explicit")
-                             for f in find_dates(text, start, end)]
     norm = normalize_with_map(text[start:end])
-    taken = [(f.start, f.end) for f in found]
     p = _patterns()
+    found: list[TimeExpr] = [TimeExpr(f.start, f.end, f.value.isoformat(), "day", "explicit")
+                             for f in find_dates(text, start, end)] if p["digit"].search(norm.text) else []
+    if not found and len(norm.text) < 4:
+        return found
+    taken = [(f.start, f.end) for f in found]
+    keys = _keywords()
+    ntext = norm.text
+
+    has_digit = p["digit"].search(ntext) is not None
+
+    def scan(name: str) -> Iterator[re.Match[str]]:
+        """Matches of one pattern; none without one of its keywords (a substring test is much cheaper)."""
+        need = keys[name]
+        if (has_digit if need == ("",) else any(k in ntext for k in need)):
+            yield from p[name].finditer(ntext)
     months, hijri, weekdays, numbers = _names()
     ordinals, seasons, narrative, _ = _more_names()
 
@@ -198,14 +229,14 @@ def find_times(text: str, start: int, end: int, published: date | None,
         taken.append((s, e))
         found.append(TimeExpr(s, e, value, granularity, anchor))
 
-    for m in p["hijri"].finditer(norm.text):
+    for m in scan("hijri"):
         add(m, hijri_to_gregorian(int(m.group("y")), hijri[m.group("m")], int(m.group(1))).isoformat(), "day",
             "explicit")
-    for m in p["relative_day"].finditer(norm.text):
+    for m in scan("relative_day"):
         shift = {"اول من امس": -2, "اول امس": -2, "بالامس": -1, "امس": -1, "اليوم": 0, "غدا": 1,
                  "الليله الماضيه": -1, "ليله امس": -1}[m.group("w")]
         add(m, (published + timedelta(days=shift)).isoformat() if published else None, "day", "published")
-    for m in p["weekday"].finditer(norm.text):
+    for m in scan("weekday"):
         value, how = None, "published"
         day = weekdays[m.group("d")]
         direction = m.group("dir") or ""
@@ -219,7 +250,7 @@ def find_times(text: str, start: int, end: int, published: date | None,
             else:
                 value = _weekday_before(published, day, strictly=bool(direction)).isoformat()
         add(m, value, "day", how)
-    for m in p["ordinal_day"].finditer(norm.text):
+    for m in scan("ordinal_day"):
         value = None
         if published:
             if m.group("m"):
@@ -234,7 +265,7 @@ def find_times(text: str, start: int, end: int, published: date | None,
             except ValueError:
                 value = None
         add(m, value, "day", "published")
-    for m in p["day_month"].finditer(norm.text):
+    for m in scan("day_month"):
         value = None
         if published:
             month, direction = months[m.group("m")], m.group("dir") or ""
@@ -248,7 +279,7 @@ def find_times(text: str, start: int, end: int, published: date | None,
             except ValueError:
                 value = None
         add(m, value, "day", "published")
-    for m in p["month"].finditer(norm.text):
+    for m in scan("month"):
         month = months[m.group("m")]
         if m.group("y"):
             add(m, f"{int(m.group('y')):04d}-{month:02d}", "month", "explicit")
@@ -268,7 +299,7 @@ def find_times(text: str, start: int, end: int, published: date | None,
                 year -= 1  # a bare month later in the year than the article is last year's
             value = f"{year:04d}-{month:02d}"
         add(m, value, "month", "published")
-    for m in p["period"].finditer(norm.text):
+    for m in scan("period"):
         value, granularity = None, "year"
         unit = m.group("u") or m.group("this").split()[-1]
         direction = m.group("dir") or "الحالي"
@@ -283,7 +314,7 @@ def find_times(text: str, start: int, end: int, published: date | None,
             else:
                 value = f"{published.year + step:04d}"
         add(m, value, granularity, "published")
-    for m in p["ago"].finditer(norm.text):
+    for m in scan("ago"):
         count, kind = _ago_amount(m.group("n") or m.group("n2"), m.group("u") or m.group("u2") or m.group("u3"))
         if m.group("half"):  # "منذ عام ونصف العام": half a unit more, counted in the next smaller unit
             count, kind = (count * 12 + 6, "month") if kind == "year" else (count * 30 + 15, "day")
@@ -297,12 +328,12 @@ def find_times(text: str, start: int, end: int, published: date | None,
             else:
                 value = (published - timedelta(days=count * (7 if kind == "week" else 1))).isoformat()
         add(m, value, kind, "published")
-    for m in p["narrative"].finditer(norm.text):
+    for m in scan("narrative"):
         raw_start = start + norm.map.span_to_raw(m.start(), m.end())[0]
         earlier = [t for t in found if t.granularity == "day" and t.value and t.end <= raw_start]
         base = date.fromisoformat(max(earlier, key=lambda t: t.end).value) if earlier else anchor  # type: ignore[arg-type]
         add(m, (base + timedelta(days=narrative[m.group("n")])).isoformat() if base else None, "day", "previous")
-    for m in p["decade"].finditer(norm.text):
+    for m in scan("decade"):
         value = None
         if published:
             direction = m.group("dir")
@@ -310,7 +341,7 @@ def find_times(text: str, start: int, end: int, published: date | None,
             first = published.year // 10 * 10 + 10 * step
             value = f"{first:04d}/{first + 9:04d}"
         add(m, value, "interval", "published")
-    for m in p["last_years"].finditer(norm.text):
+    for m in scan("last_years"):
         n = m.group("n")
         count = int(n) if n.isdigit() else numbers.get(n, 0)
         value = None
@@ -321,15 +352,15 @@ def find_times(text: str, start: int, end: int, published: date | None,
                 y, mo = _shift_month(published, -count)
                 value = f"{y:04d}-{mo:02d}/{published.year:04d}-{published.month:02d}"
         add(m, value, "interval", "published")
-    for m in p["season"].finditer(norm.text):
+    for m in scan("season"):
         first, last = seasons[m.group("s1") or m.group("s2")]
         direction = m.group("dir1") or m.group("dir2") or ""
         step = -1 if direction and re.fullmatch(_PAST, direction) else 1 if direction else 0
         add(m, _season(published, first, last, step) if published else None, "interval", "published")
-    for m in p["century"].finditer(norm.text):
+    for m in scan("century"):
         c = ordinals[m.group("c")]
         add(m, f"{(c - 1) * 100 + 1:04d}/{c * 100:04d}", "interval", "explicit")
-    for m in p["year"].finditer(norm.text):
+    for m in scan("year"):
         add(m, m.group("y"), "year", "explicit")
     return sorted(found, key=lambda t: (t.start, t.end))
 
