@@ -28,7 +28,7 @@ from ..resources.arabic_time import (
     SEASONS,
     WEEKDAYS,
 )
-from .normalize import normalize, normalize_with_map
+from .normalize import Normalized, normalize, normalize_with_map
 from .pubdate import find_dates
 
 
@@ -193,33 +193,37 @@ def _season(published: date, first: int, last: int, step: int) -> str:
 
 
 def find_times(text: str, start: int, end: int, published: date | None,
-               anchor: date | None = None) -> list[TimeExpr]:
+               anchor: date | None = None, normalized: Normalized | None = None) -> list[TimeExpr]:
     """Time expressions in ``text[start:end]`` (a sentence or paragraph), resolved against ``published``.
     ``anchor``: the date the narrative has reached ("في 12 مارس الماضي"): "في اليوم التالي" and bare weekdays
-    count from it (anchor "previous")."""
-    norm = normalize_with_map(text[start:end])
+    count from it (anchor "previous"). ``normalized``: the matching form of the whole ``text``, when the caller
+    has it (saves normalizing each sentence again)."""
+    if normalized is not None:
+        ns, ne = normalized.map.span_to_norm(start, end)
+        ntext, offset, omap = normalized.text[ns:ne], ns, normalized.map
+    else:
+        norm = normalize_with_map(text[start:end])
+        ntext, offset, omap = norm.text, 0, norm.map
     p = _patterns()
+    has_digit = p["digit"].search(ntext) is not None
     found: list[TimeExpr] = [TimeExpr(f.start, f.end, f.value.isoformat(), "day", "explicit")
-                             for f in find_dates(text, start, end)] if p["digit"].search(norm.text) else []
-    if not found and len(norm.text) < 4:
-        return found
+                             for f in find_dates(text, start, end)] if has_digit else []
     taken = [(f.start, f.end) for f in found]
     keys = _keywords()
-    ntext = norm.text
-
-    has_digit = p["digit"].search(ntext) is not None
 
     def scan(name: str) -> Iterator[re.Match[str]]:
         """Matches of one pattern; none without one of its keywords (a substring test is much cheaper)."""
         need = keys[name]
         if (has_digit if need == ("",) else any(k in ntext for k in need)):
             yield from p[name].finditer(ntext)
+
     months, hijri, weekdays, numbers = _names()
     ordinals, seasons, narrative, _ = _more_names()
 
     def add(m: re.Match[str], value: str | None, granularity: str, anchor: str) -> None:
-        s, e = norm.map.span_to_raw(m.start(), m.end())
-        s, e = start + s, start + e
+        s, e = omap.span_to_raw(offset + m.start(), offset + m.end())
+        if normalized is None:
+            s, e = start + s, start + e
         raw = text[s:e]
         s += len(raw) - len(raw.lstrip())
         if text[s:s + 1] == "و" and e - s > 2:  # "وفي", "والاثنين": the conjunction is not part of the time
@@ -243,7 +247,7 @@ def find_times(text: str, start: int, end: int, published: date | None,
         if anchor and not direction:  # the narrative's week: the first such day from the date it has reached
             value, how = (anchor + timedelta(days=(day - anchor.weekday()) % 7)).isoformat(), "previous"
         elif published:
-            if (direction and re.fullmatch(_NEXT, direction)) or (not direction and _future_before(norm.text,
+            if (direction and re.fullmatch(_NEXT, direction)) or (not direction and _future_before(ntext,
                                                                                                    m.start())):
                 ahead = (day - published.weekday()) % 7  # "ستصل يوم الخميس": the coming one (or today)
                 value = (published + timedelta(days=ahead or (7 if direction else 0))).isoformat()
@@ -329,7 +333,7 @@ def find_times(text: str, start: int, end: int, published: date | None,
                 value = (published - timedelta(days=count * (7 if kind == "week" else 1))).isoformat()
         add(m, value, kind, "published")
     for m in scan("narrative"):
-        raw_start = start + norm.map.span_to_raw(m.start(), m.end())[0]
+        raw_start = omap.span_to_raw(offset + m.start(), offset + m.end())[0] + (start if normalized is None else 0)
         earlier = [t for t in found if t.granularity == "day" and t.value and t.end <= raw_start]
         base = date.fromisoformat(max(earlier, key=lambda t: t.end).value) if earlier else anchor  # type: ignore[arg-type]
         add(m, (base + timedelta(days=narrative[m.group("n")])).isoformat() if base else None, "day", "previous")
@@ -382,7 +386,7 @@ class ResolveTimes:
             if part is not unit:
                 unit, anchor = part, None  # the narrative never carries into another unit
             published = _date(part.published if part is not None else article.published)
-            times = find_times(article.text, sentence.start, sentence.end, published, anchor)
+            times = find_times(article.text, sentence.start, sentence.end, published, anchor, article.normalized)
             found.extend(times)
             anchor = narrative_anchor(times, published, anchor)
         article.times = found
