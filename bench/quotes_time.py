@@ -24,19 +24,19 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from throughput import find_source, load_corpus, make_inputs, pin_one_core  # noqa: E402
+from throughput import find_source, load_corpus, make_inputs, pin_one_core
 
-from marsad.doc import Article  # noqa: E402
-from marsad.ingest import decode, make_article  # noqa: E402
-from marsad.options import DEFAULT_OPTIONS  # noqa: E402
-from marsad.stages.attribution import FindAttributions  # noqa: E402
-from marsad.stages.clean import Clean  # noqa: E402
-from marsad.stages.entities import TagEntities  # noqa: E402
-from marsad.stages.language import DetectLanguage  # noqa: E402
-from marsad.stages.pubdate import PublicationDate  # noqa: E402
-from marsad.stages.quotes import FindQuotes  # noqa: E402
-from marsad.stages.segment import Segment  # noqa: E402
-from marsad.stages.time import ResolveTimes  # noqa: E402
+from marsad.doc import Article
+from marsad.ingest import decode, make_article
+from marsad.options import DEFAULT_OPTIONS
+from marsad.stages.attribution import FindAttributions
+from marsad.stages.clean import Clean
+from marsad.stages.entities import TagEntities
+from marsad.stages.language import DetectLanguage
+from marsad.stages.pubdate import PublicationDate
+from marsad.stages.quotes import FindQuotes
+from marsad.stages.segment import Segment
+from marsad.stages.time import ResolveTimes
 
 TARGET = 300.0  # articles per second, the three stages together
 PUBLISHED = ["2025-10-14", "2025-10-15", "2023-09-13", "2024-11-30"]

@@ -14,8 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .analyze import Dossier, analyze
 from .errors import CODES, ErrorRecord, MarsadError
+from .evaluate import quotes as _eval_quotes  # noqa: F401  (register their commands)
 from .evaluate.ner import eval_app
-from .evaluate import quotes as _eval_quotes, time as _eval_time  # noqa: F401  (register their commands)
 from .ingest import collect_files
 from .options import DEFAULT_OPTIONS, Options
 from .render.html import render_html

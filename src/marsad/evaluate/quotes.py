@@ -83,7 +83,8 @@ def print_errors(errors: dict[str, dict[str, list[str]]]) -> None:
 
 @eval_app.command("quotes")
 def eval_quotes(
-    gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False, help="Gold file (tests/gold/README.md).")],
+    gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False,
+                                       help="Gold file (tests/gold/README.md).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss, extra and wrong speaker.")] = False,
 ) -> None:

@@ -45,7 +45,8 @@ def _granularity_agreement(gold: Gold, dossier: dict[str, Any]) -> float:
 
 @eval_app.command("time")
 def eval_time(
-    gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False, help="Gold file (tests/gold/README.md).")],
+    gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False,
+                                       help="Gold file (tests/gold/README.md).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss, extra and wrong value.")] = False,
 ) -> None:

@@ -95,7 +95,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "day_month": re.compile(rf"{_B}(?:(?:و|ف)?(?:في|منذ|حتي)\s+)?(?P<d>\d{{1,2}})\s+(?P<m>{_alt(MONTHS)})"
                                 rf"(?:\s*/\s*(?:{_alt(MONTHS)}))?(?:\s+(?P<dir>{_PAST}|{_NEXT}))?{_E}(?!\s*[,،]?\s*\d)"),
         "narrative": re.compile(rf"{_B}(?:و|ف)?(?P<n>{_alt(NARRATIVE_DAYS)}){_E}"),
-        "future": re.compile(rf"(?:^|\s)(?:و|ف)?(?:سوف\s|س[يتنا]\w{{2,}})"),
+        "future": re.compile(r"(?:^|\s)(?:و|ف)?(?:سوف\s|س[يتنا]\w{2,})"),
         "month": re.compile(rf"{_B}(?:و|ف)?(?:في|خلال|منذ|حتي|بحلول|مطلع|اواخر|اواسط|شهر)\s+(?:شهر\s+)?(?P<m>{months})"
                             rf"(?:\s*[/(]?\s*(?:{months})\s*\)?)?(?:\s+(?P<dir>{_PAST}|{_NEXT}))?"
                             rf"(?:\s+من\s+(?:العام|السنه)\s+(?P<ydir>{_PAST}|{_NEXT}|الحالي|الجاري))?"
