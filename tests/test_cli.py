@@ -91,3 +91,21 @@ def test_copied_file_is_read_once_and_taken_ids_are_renamed(seeds_dir: Path, tmp
     assert result.returncode == 0
     dossier = json.loads((tmp_path / "out" / "dossier.json").read_text("utf-8"))
     assert sorted(a["id"] for a in dossier["articles"]) == ["002", "002~2", "004"]
+
+
+def test_eval_quotes_and_time_print_one_json_object_or_a_table(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    for kind, name in (("quotes", "quotes.json"), ("time", "times.json")):
+        full = json.loads((repo / "tests" / "gold" / name).read_text("utf-8"))
+        small = {"inputs": ["examples/06-almarsad.txt"], "articles": {"06": full["articles"]["06"]}}
+        gold = tmp_path / name
+        gold.write_text(json.dumps(small, ensure_ascii=False), "utf-8")
+        result = marsad_cli("eval", kind, "--gold", str(gold), "--json", cwd=repo)  # inputs relative to the cwd
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        layer = data["quotes"] if kind == "quotes" else data["times"]
+        assert data["articles"] == 1 and layer["gold"] == len(small["articles"]["06"][kind if kind == "quotes"
+                                                                                      else "times"])
+        assert 0.0 <= layer["recall"] <= 1.0
+        table = marsad_cli("eval", kind, "--gold", str(gold), "-v", cwd=repo)
+        assert table.returncode == 0 and "F1" in table.stdout

@@ -111,6 +111,7 @@ def eval_quotes(
     table.add_row("attributions", str(a["gold"]), str(a["predicted"]), str(a["matched"]), f"{a['precision']:.3f}",
                   f"{a['recall']:.3f}", f"{a['f1']:.3f}",
                   f"source {a['source_accuracy']:.3f}, anonymous {a['anonymous_accuracy']:.3f}")
-    Console().print(table)
+    console = Console()
+    Console(width=max(console.width, 110)).print(table)  # no wrapped columns in a pipe
     if result["missing_inputs"]:
         typer.echo(f"not found (left out): {', '.join(result['missing_inputs'])}", err=True)

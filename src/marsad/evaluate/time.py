@@ -71,6 +71,7 @@ def eval_time(
     table.add_row(str(t["gold"]), str(t["predicted"]), str(t["matched"]), f"{t['precision']:.3f}",
                   f"{t['recall']:.3f}", f"{t['f1']:.3f}", f"{t['resolution_accuracy']:.3f}",
                   f"{t['granularity_accuracy']:.3f}")
-    Console().print(table)
+    console = Console()
+    Console(width=max(console.width, 110)).print(table)  # no wrapped columns in a pipe
     if result["missing_inputs"]:
         typer.echo(f"not found (left out): {', '.join(result['missing_inputs'])}", err=True)

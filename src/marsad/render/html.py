@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .markdown import entity_groups, excerpt, quotes_by_speaker
+from .markdown import entity_groups, excerpt, quotes_by_speaker, times_by_article
 
 _env = Environment(
     loader=PackageLoader("marsad", "render/templates"),
@@ -59,4 +59,5 @@ def render_html(d: dict[str, Any]) -> str:
                     "outlet": outlets.get(m["article"])} for m in s["members"]]
         stories.append({**s, "members": members, "reuse": reuse})
     return _env.get_template("dossier.html.j2").render(d=d, articles=articles, stories=stories,
-                                                       entity_groups=entity_groups(d), quotes=quotes_by_speaker(d))
+                                                       entity_groups=entity_groups(d), quotes=quotes_by_speaker(d),
+                                                       times=times_by_article(d))
