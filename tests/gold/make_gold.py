@@ -435,7 +435,69 @@ TIMES = [
 ]
 
 
-def _texts() -> dict[str, tuple[str, str, str | None]]:
+# --- held out: seed 000, annotated after the rules were written (2023-09-13, a Wednesday) ----------------------------
+HELDOUT_INPUTS = ["${MARSAD_SHARED}/seeds/000.txt"]
+KIM = ("كيم", "الزعيم الكوري الشمالي", "كيم جونغ أون")
+HELDOUT_QUOTES = [
+    Q("000", "الكفاح المقدس", "direct", "كيم جونغ أون", KIM),
+    Q("000", "قد تؤدي إلى اتفاق لتزويد موسكو بالذخيرة في حربها في أوكرانيا", "indirect", "الولايات المتحدة"),
+    Q("000", "دعمه الكامل وغير المشروط", "direct", "كيم جونغ أون", KIM),
+    Q("000", "بيونغ يانغ ستقف دائمًا إلى جانب موسكو على الجبهة “المناهضة للإمبريالية”", "indirect", "كيم جونغ أون",
+      KIM, carried=True),
+    Q("000", "المناهضة للإمبريالية", "direct", "كيم جونغ أون", KIM, carried=True, after="على الجبهة"),
+    Q("000", "كوريا الشمالية ربما تمتلك عشرات الملايين من قذائف المدفعية والصواريخ القديمة المبنية على تصميمات "
+      "سوفيتية، والتي يمكن أن تعطي دفعة كبيرة للجيش الروسي في أوكرانيا", "indirect", "محللون", named=False),
+    Q("000", "حاسمة لتعزيز التهديد الذي تشكله صواريخه ذات القدرة النووية", "indirect", "كيم جونغ أون", KIM,
+      carried=True),
+    Q("000", "سعيد برؤيته", "indirect", "فلاديمير بوتين", ("بوتين",), carried=True),
+    Q("000", "المحادثات ستغطي التعاون الاقتصادي والقضايا الإنسانية و”الوضع في المنطقة”", "indirect",
+      "فلاديمير بوتين", ("بوتين",), carried=True),
+    Q("000", "الوضع في المنطقة", "direct", "فلاديمير بوتين", ("بوتين",), carried=True),
+    Q("000", "روسيا تخوض معركة مقدسة للدفاع عن سيادتها ومصالحها الأمنية وعدالتها", "direct", "كيم جونغ أون", KIM),
+    Q("000", "بعد المحادثات، أقام الرئيس الروسي مأدبة غداء رسمية لكيم", "indirect", "وسائل الإعلام الرسمية الروسية",
+      named=False),
+    Q("000", "الصواريخ سقطت في المياه خارج المناطق الاقتصادية الخالصة للبلاد ولم ترد تقارير عن وقوع أضرار للسفن أو "
+      "الطائرات", "indirect", "هيروكازو ماتسونو", ("ماتسونو",)),
+    Q("000", "لهذا السبب جئنا إلى هنا. يُظهر زعيم كوريا الديمقراطية اهتمامًا كبيرًا بتكنولوجيا الصواريخ. إنهم يحاولون "
+      "تطوير الفضاء أيضًا", "direct", "فلاديمير بوتين", ("بوتين",)),
+    Q("000", "سنتحدث عن جميع القضايا دون تعجل. هناك متسع من الوقت.", "direct", "فلاديمير بوتين", ("بوتين",)),
+    Q("000", "هذه هي المرة الأولى التي يطلق فيها الشمال صاروخا بينما كان كيم مسافرا إلى الخارج", "indirect",
+      "وزارة التوحيد في كوريا الجنوبية", ("وزارة التوحيد",)),
+    Q("000", "كيم ربما أمر بإجراء عمليات الإطلاق لتوضيح نقطة لبوتين بشأن الوضع الدفاعي لكوريا الشمالية وإظهار أنه لا "
+      "يزال يسيطر بشكل وثيق على الأنشطة العسكرية للبلاد حتى أثناء وجوده في الخارج", "indirect", "مون سيونج موك",
+      ("مون",)),
+    Q("000", "كوريا الشمالية من خلال عمليات الإطلاق ربما كانت تهدف أيضًا إلى التعبير عن غضبها تجاه الولايات المتحدة",
+      "indirect", "مون سيونج موك", ("مون",)),
+    Q("000", "بوتين كان يلتقي “بمنبوذ دولي لطلب المساعدة في الحرب”", "indirect", "ماثيو ميلر"),
+    Q("000", "بمنبوذ دولي لطلب المساعدة في الحرب", "direct", "ماثيو ميلر"),
+    Q("000", "لها هدفًا مزدوجًا يتمثل في تشجيع تحديث الأسلحة الكورية الشمالية وفحص المدفعية وغيرها من الإمدادات التي "
+      "يمكن تصديرها إلى روسيا", "indirect", "الخبراء", named=False),
+]
+HELDOUT_ATTRIBUTIONS = [
+    A("000", "كوريا الشمالية ربما تمتلك عشرات الملايين من قذائف المدفعية والصواريخ القديمة المبنية على تصميمات "
+      "سوفيتية، والتي يمكن أن تعطي دفعة كبيرة للجيش الروسي في أوكرانيا", "محللون", "يقول", anonymous=True),
+    A("000", "وبعد ذلك التقى كيم وبوتين مع وفديهما، ثم التقيا لاحقًا بشكل فردي", "متحدث باسم الكرملين دميتري بيسكوف",
+      "وفقًا", match=("دميتري بيسكوف",)),
+    A("000", "بعد المحادثات، أقام الرئيس الروسي مأدبة غداء رسمية لكيم", "وسائل الإعلام الرسمية الروسية", "وذكرت",
+      anonymous=True),
+    A("000", "كيم ميونغ سيك، المرتبط بجهود كوريا الشمالية للحصول على أقمار صناعية للتجسس وغواصات صواريخ باليستية ذات "
+      "قدرة نووية", "وزارة التوحيد في كوريا الجنوبية", "وفقًا", match=("وزارة التوحيد",)),
+    A("000", "لهذا السبب جئنا إلى هنا. يُظهر زعيم كوريا الديمقراطية اهتمامًا كبيرًا بتكنولوجيا الصواريخ. إنهم يحاولون "
+      "تطوير الفضاء أيضًا", "بوتين", "نقلت"),
+    A("000", "كما أحضر كيم جو تشون ريونج، مسؤول الحزب الحاكم المسؤول عن سياسات الذخائر، الذي انضم إليه في جولات أخيرة "
+      "للمصانع التي تنتج قذائف المدفعية والصواريخ", "كوريا الجنوبية", "وفقا"),
+    A("000", "لها هدفًا مزدوجًا يتمثل في تشجيع تحديث الأسلحة الكورية الشمالية وفحص المدفعية وغيرها من الإمدادات التي "
+      "يمكن تصديرها إلى روسيا", "الخبراء", "قال", anonymous=True, after="والتي "),
+]
+HELDOUT_TIMES = [
+    T("000", "يوم الأربعاء", "2023-09-13", "day", after="فلاديمير بوتين"),
+    T("000", "بداية عام 2022", "2022", "year"),
+    T("000", "يوم الأربعاء", "2023-09-13", "day", after="إطلاق الصواريخ"),
+    T("000", "يوليو", "2023-07", "month"),
+]
+
+
+def _texts(inputs: list[str]) -> dict[str, tuple[str, str, str | None]]:
     """Article id -> (input path as written in the gold, text, publication date), read with marsad's readers."""
     from marsad.analyze import analyze
     from marsad.options import Options
@@ -444,7 +506,7 @@ def _texts() -> dict[str, tuple[str, str, str | None]]:
     from marsad.stages.pubdate import PublicationDate
     from marsad.stages.segment import Segment
 
-    paths = [Path(p.replace("${MARSAD_SHARED}", str(SHARED))) if "$" in p else REPO / p for p in INPUTS]
+    paths = [Path(p.replace("${MARSAD_SHARED}", str(SHARED))) if "$" in p else REPO / p for p in inputs]
     options = Options(cross_document=False)
     # reading and dating only (ingest, cleaning, sentences, publication date): no annotator runs here
     pipeline = Pipeline([Clean(), Segment(), PublicationDate()], options)
@@ -474,8 +536,9 @@ def _locate(text: str, needle: str, after: str | None, where: str) -> tuple[int,
     return start, start + len(needle)
 
 
-def build() -> tuple[dict[str, Any], dict[str, Any]]:
-    texts = _texts()
+def build(inputs: list[str], quote_items: list[Q], attribution_items: list[A], time_items: list[T],
+          about: str = "") -> tuple[dict[str, Any], dict[str, Any]]:
+    texts = _texts(inputs)
     quotes: dict[str, Any] = {}
     times: dict[str, Any] = {}
 
@@ -485,13 +548,13 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
         rel, _, published = texts[aid]
         return table.setdefault(aid, {"input": rel, "published": published})
 
-    for q in QUOTES:
+    for q in quote_items:
         text = texts[q.article][1]
         s, e = _locate(text, q.text, q.after, q.article)
         article(quotes, q.article).setdefault("quotes", []).append(
             {"start": s, "end": e, "text": q.text, "kind": q.kind, "speaker": q.speaker,
              "speaker_match": list(q.match), "named": q.named, "carried": q.carried})
-    for a in ATTRIBUTIONS:
+    for a in attribution_items:
         text = texts[a.article][1]
         s, e = _locate(text, a.claim, a.after, a.article)
         ss, se = _locate(text, a.source, a.after, a.article) if text.count(a.source) == 1 else (-1, -1)
@@ -503,7 +566,7 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
             {"start": s, "end": e, "text": a.claim,
              "source": {"start": ss, "end": se, "text": a.source}, "source_match": list(a.match),
              "cue": {"start": cs, "end": cs + len(a.cue), "text": a.cue}, "anonymous": a.anonymous})
-    for t in TIMES:
+    for t in time_items:
         text = texts[t.article][1]
         s, e = _locate(text, t.text, t.after, t.article)
         item = {"start": s, "end": e, "text": t.text, "value": t.value, "granularity": t.granularity}
@@ -523,13 +586,13 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
                 if key in entry:
                     entry[key].sort(key=lambda x: (x["start"], x["end"]))
     about = ("Hand-made gold annotations (tests/gold/README.md). Offsets index each article's SPEC text; "
-             "'text' repeats text[start:end].")
+             "'text' repeats text[start:end]." + about)
     ordered = lambda table: {k: table[k] for k in texts}  # noqa: E731 - input order
     for table in (quotes, times):
         for entry in table.values():
             entry.setdefault("quotes" if table is quotes else "times", [])
-    return ({"about": about, "inputs": INPUTS, "articles": ordered(quotes)},
-            {"about": about, "inputs": INPUTS, "articles": ordered(times)})
+    return ({"about": about, "inputs": inputs, "articles": ordered(quotes)},
+            {"about": about, "inputs": inputs, "articles": ordered(times)})
 
 
 def _all(text: str, needle: str) -> list[int]:
@@ -543,14 +606,18 @@ def _all(text: str, needle: str) -> list[int]:
 
 
 def main() -> None:
-    quotes, times = build()
-    for name, data in (("quotes.json", quotes), ("times.json", times)):
-        (HERE / name).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    n_q = sum(len(a.get("quotes", [])) for a in quotes["articles"].values())
-    n_a = sum(len(a.get("attributions", [])) for a in quotes["articles"].values())
-    n_t = sum(len(a.get("times", [])) for a in times["articles"].values())
-    print(f"{len(quotes['articles'])} articles: {n_q} quotes, {n_a} attributions, {n_t} time expressions",
-          file=sys.stderr)
+    held_out = (" Held out: annotated after the rules were written and never used to tune them; "
+                "measured once (README.md).")
+    for suffix, args in (("", (INPUTS, QUOTES, ATTRIBUTIONS, TIMES)),
+                         ("_heldout", (HELDOUT_INPUTS, HELDOUT_QUOTES, HELDOUT_ATTRIBUTIONS, HELDOUT_TIMES, held_out))):
+        quotes, times = build(*args)  # type: ignore[arg-type]
+        for name, data in ((f"quotes{suffix}.json", quotes), (f"times{suffix}.json", times)):
+            (HERE / name).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        n_q = sum(len(a.get("quotes", [])) for a in quotes["articles"].values())
+        n_a = sum(len(a.get("attributions", [])) for a in quotes["articles"].values())
+        n_t = sum(len(a.get("times", [])) for a in times["articles"].values())
+        print(f"quotes{suffix}.json, times{suffix}.json: {len(quotes['articles'])} articles, {n_q} quotes, "
+              f"{n_a} attributions, {n_t} time expressions", file=sys.stderr)
 
 
 if __name__ == "__main__":
