@@ -84,3 +84,8 @@ def test_relayed_speaker_and_addressee_in_quotation_marks() -> None:
     text = "وقال مسؤول في وزارة الداخلية لـ«المرصد اليومي» إن الإنذار الأول لم يصل إلى السكان في الوقت المناسب."
     assert quotes(text) == [("indirect", "الإنذار الأول لم يصل إلى السكان في الوقت المناسب", "مسؤول في وزارة الداخلية",
                              False)]
+
+
+def test_pronoun_subject_is_the_person_the_paragraph_is_about() -> None:
+    text = "وفي كلمته الافتتاحية، رحب بوتين بكيم في روسيا، وقال إنه سعيد برؤيته في القاعدة الفضائية."
+    assert quotes(text, persons=["بوتين", "كيم"])[0][1:] == ("سعيد برؤيته في القاعدة الفضائية", "بوتين", True)

@@ -241,8 +241,10 @@ class _Paragraph:
         return self.span(chosen)
 
     def named_before(self, position: int) -> Span | None:
+        """The person the paragraph is about, for a cue without a subject: the first person named in the
+        paragraph before the cue ("رحب بوتين بكيم …، وقال إنه" is Putin speaking, not Kim)."""
         before = [p for p in self.persons if p.end <= position]
-        return max(before, key=lambda p: p.start) if before else None
+        return min(before, key=lambda p: p.start) if before else None
 
     def clause_end(self, first: int) -> int:
         """Index of the last word of a reported clause starting at words[first]: the sentence end, or the word
