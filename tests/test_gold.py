@@ -29,7 +29,7 @@ def test_gold_offsets_and_strings_agree_with_the_texts() -> None:
     from marsad.errors import ErrorRecord
     from marsad.ingest import read_inputs
 
-    for name in ("quotes.json", "times.json"):
+    for name in ("quotes.json", "times.json", "quotes_heldout.json", "times_heldout.json"):
         gold = load_gold(GOLD / name)
         texts = {a.id: a.text for a in read_inputs(gold.inputs) if not isinstance(a, ErrorRecord)}
         assert gold.articles, name
@@ -77,3 +77,16 @@ def test_time_floors(gold_dossier: dict[str, Any]) -> None:
     assert t["recall"] >= BASELINE["time_gold_recall"], result["errors"]["times"]
     assert t["precision"] >= BASELINE["time_gold_precision"], result["errors"]["times"]
     assert t["resolution_accuracy"] >= BASELINE["time_gold_resolution_accuracy"], result["errors"]["times"]
+
+
+def test_held_out_floors() -> None:
+    """Seed 000, annotated after the rules were written (tests/gold/README.md): a check that they generalize."""
+    gold = load_gold(GOLD / "quotes_heldout.json")
+    if gold.missing:
+        pytest.skip(f"gold inputs not found: {gold.missing}")
+    dossier = run_gold(gold)
+    q = evaluate_quotes(GOLD / "quotes_heldout.json", dossier)["quotes"]
+    t = evaluate_times(GOLD / "times_heldout.json", dossier)["times"]
+    assert q["recall"] >= BASELINE["quotes_heldout_recall"], q
+    assert q["speaker_accuracy"] >= BASELINE["quotes_heldout_speaker_accuracy"], q
+    assert t["recall"] == 1.0 and t["resolution_accuracy"] >= BASELINE["time_heldout_resolution_accuracy"], t
