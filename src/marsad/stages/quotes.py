@@ -23,6 +23,7 @@ from .normalize import normalize, normalize_with_map
 
 _OPEN = {"«": "»", "“": "”", "„": "“", '"': '"'}
 _TOKEN = re.compile(r"[^\s«»“”„\"]+")
+_PUNCT = ".,:;!?؛،()-"  # stripped from the ends of a word's matching form
 _MIN_QUOTE_WORDS = 2  # "«هدير قطار»" after a cue is a quote; with the cue after it, 3 ("«الدفاع المدني» يعلن")
 _CUE_REACH = 20  # words between a speech verb and the quote or "إن/أن" it introduces
 _SUBJECT_BEFORE = 6  # words of a subject written before its verb ("محللون يقولون", "مصادر اعلامية كشفت أن")
@@ -42,6 +43,7 @@ class _Tables:
     breaks: frozenset[str]
     reported: frozenset[str]
     gate: re.Pattern[str]  # any cue verb, as a substring: a paragraph without one holds no quote
+    forms: frozenset[str]  # every spelling _verb accepts (with و/ف and object pronouns): one set lookup a word
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +55,9 @@ def _tables() -> _Tables:
                    forms(speech.SPEAKER_END), forms(speech.SPEAKER_HEADS), forms(speech.SUBJECT_SKIP),
                    forms(speech.RELATIVE_PRONOUNS), forms(speech.PRONOUN_SUBJECTS), forms(speech.CLAUSE_BREAKS),
                    forms(_REPORTED), re.compile("|".join(map(re.escape, sorted(
-                       forms([*speech.SPEECH_VERBS, *speech.REPORTING_ONLY_VERBS]), key=len, reverse=True)))))
+                       forms([*speech.SPEECH_VERBS, *speech.REPORTING_ONLY_VERBS]), key=len, reverse=True)))),
+                   frozenset(f"{pre}{v}{suf}" for v in forms([*speech.SPEECH_VERBS, *speech.REPORTING_ONLY_VERBS])
+                             for pre in ("", "و", "ف") for suf in ("", "ه", "ها", "هم")))
 
 
 @dataclass(slots=True)
@@ -86,10 +90,16 @@ def _words(text: str, start: int, end: int) -> list[_Word]:
     if len(norm_tokens) != len(raw_tokens):  # a token of diacritics only vanished: map offsets one by one
         return _words_mapped(text, start, end)
     out = []
+    punct = _PUNCT
     for m, norm in zip(raw_tokens, norm_tokens, strict=True):
-        raw = m.group(0)
-        core = raw.rstrip(":،,.")
-        out.append(_Word(norm.strip(".,:;!?؛،()-"), m.start(), m.end(), len(raw) - len(core) if core else 0))
+        s, e = m.span()
+        mark = 0
+        if text[e - 1] in ":،,.":  # most words end in a letter: strip only the others
+            core = m.group().rstrip(":،,.")
+            mark = e - s - len(core) if core else 0
+        if norm[0] in punct or norm[-1] in punct:
+            norm = norm.strip(punct)
+        out.append(_Word(norm, s, e, mark))
     return out
 
 
@@ -156,9 +166,13 @@ class _Paragraph:
         for o, c in self.marks:  # the words between each pair of marks
             for k in range(bisect_right(starts, o), bisect_left(starts, c)):
                 self.in_quote[k] = True
-        self.cues = [bool(_verb(w.norm)) and self._cue(k, False) for k, w in enumerate(self.words)]
-        self.reporting_cues = [self.cues[k] or (bool(_verb(w.norm, True)) and self._cue(k, True))
-                               for k, w in enumerate(self.words)]
+        forms = self.t.forms
+        self.cues = [False] * len(self.words)
+        self.reporting_cues = [False] * len(self.words)
+        for k, w in enumerate(self.words):
+            if w.norm in forms:
+                self.cues[k] = bool(_verb(w.norm)) and self._cue(k, False)
+                self.reporting_cues[k] = self.cues[k] or (bool(_verb(w.norm, True)) and self._cue(k, True))
 
     def quoted(self, pos: int) -> bool:
         return any(o < pos < c for o, c in self.marks)
