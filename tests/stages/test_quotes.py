@@ -89,3 +89,12 @@ def test_relayed_speaker_and_addressee_in_quotation_marks() -> None:
 def test_pronoun_subject_is_the_person_the_paragraph_is_about() -> None:
     text = "وفي كلمته الافتتاحية، رحب بوتين بكيم في روسيا، وقال إنه سعيد برؤيته في القاعدة الفضائية."
     assert quotes(text, persons=["بوتين", "كيم"])[0][1:] == ("سعيد برؤيته في القاعدة الفضائية", "بوتين", True)
+
+
+def test_multi_paragraph_quote() -> None:
+    text = ("وقال الوزير سامي الحداد: «لن نقبل بأي شروط مسبقة في هذه المرحلة.\n"
+            "«وسنواصل العمل مع شركائنا حتى نهاية العام».\n"
+            "وغادر الوزير القاعة بعد ذلك.")
+    got = quotes(text, persons=["سامي الحداد"])
+    assert got == [("direct", "لن نقبل بأي شروط مسبقة في هذه المرحلة.\n«وسنواصل العمل مع شركائنا حتى نهاية العام",
+                    "الوزير سامي الحداد", False)]

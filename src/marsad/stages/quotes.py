@@ -131,19 +131,53 @@ def _verb(word: str, reporting: bool = False) -> str | None:
 _OPEN_MARK = re.compile("[" + "".join(_OPEN) + "]")
 
 
-def _direct_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(open mark, close mark) positions of quotes in a paragraph; unclosed marks are ignored."""
+def _direct_quotes(text: str, start: int, end: int, limit: int | None = None) -> list[tuple[int, int]]:
+    """(open mark, close mark) positions of quotes in a paragraph. A quote left open at the paragraph's end goes on
+    in the next paragraphs (up to ``limit``) when each of them reopens it with the same mark, as multi-paragraph
+    quotes are written; other unclosed marks are ignored."""
     found = []
     m = _OPEN_MARK.search(text, start, end)
     while m is not None:
         i = m.start()
-        close = text.find(_OPEN[text[i]], i + 1, end)
+        closer = text[i] if text[i] == '"' else _OPEN[text[i]]
+        close = text.find(closer, i + 1, end)
         if close > i + 1:
             found.append((i, close))
             m = _OPEN_MARK.search(text, close + 1, end)
-        else:
-            m = _OPEN_MARK.search(text, i + 1, end)
+            continue
+        if limit is not None and limit > end:
+            later = _continued(text, i, end, limit)
+            if later is not None:
+                found.append((i, later))
+                break
+        m = _OPEN_MARK.search(text, i + 1, end)
     return found
+
+
+def _continued(text: str, open_: int, end: int, limit: int) -> int | None:
+    """The closing mark of a quote opened at ``open_`` and left open at ``end``: every later paragraph up to the one
+    that closes it starts with the same opening mark."""
+    mark = text[open_]
+    closer = _OPEN[mark]
+    pos = end
+    while pos < limit:
+        nxt = text.find("\n", pos, limit)
+        para_start = len(text) if nxt < 0 else nxt
+        while para_start < limit and text[para_start] in "\n \t":
+            para_start += 1
+        if para_start >= limit or text[para_start] != mark:
+            return None
+        line_end = text.find("\n", para_start, limit)
+        line_end = limit if line_end < 0 else line_end
+        close = text.find(closer, para_start + 1, line_end)
+        if close > 0 and mark != '"':
+            return close
+        if mark == '"':
+            close = text.find('"', para_start + 1, line_end)
+            if close > 0:
+                return close
+        pos = line_end
+    return None
 
 
 def _ends_sentence(text: str, w: _Word) -> bool:
@@ -153,11 +187,15 @@ def _ends_sentence(text: str, w: _Word) -> bool:
 class _Paragraph:
     """The words of one paragraph and the speaker rules over them."""
 
-    def __init__(self, text: str, para: Span, persons: Sequence[Span]) -> None:
+    def __init__(self, text: str, para: Span, persons: Sequence[Span], limit: int | None = None,
+                 quoted_until: int = 0) -> None:
         self.text = text
         self.para = para
         self.words = _words(text, para.start, para.end)
-        self.marks = _direct_quotes(text, para.start, para.end)
+        # a quote continued from an earlier paragraph covers the start of this one
+        first = max(para.start, quoted_until)
+        self.marks = ([(para.start - 1, quoted_until - 1)] if quoted_until > para.start else []) + \
+            _direct_quotes(text, first, para.end, limit)
         self.persons = [p for p in persons if para.start <= p.start and p.end <= para.end]
         self.t = _tables()
         # per word, computed once: inside quotation marks, and the cue it is (plain / reporting-only)
@@ -282,10 +320,13 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
     quotes: list[Quote] = []
     last_speaker: Span | None = None
     gate = _tables().gate
-    for para in paragraphs:
+    quoted_until = 0  # the end of a quote that runs on into later paragraphs
+    for n, para in enumerate(paragraphs):
         if not gate.search(normalize(text[para.start:para.end])):
             continue
-        p = _Paragraph(text, para, persons)
+        limit = paragraphs[min(n + 3, len(paragraphs) - 1)].end
+        p = _Paragraph(text, para, persons, limit, quoted_until)
+        quoted_until = max([quoted_until] + [c + 1 for o, c in p.marks if c >= para.end])
         words, t = p.words, p.t
         # candidates: (cue index, span start, span end, kind, speaker-after stop index | None)
         found: list[tuple[int, int, int, str, int]] = []
@@ -319,6 +360,9 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
             clauses.append((i, start, end))
         prev_close = para.start
         for open_, close in p.marks:
+            if open_ < para.start:
+                prev_close = close + 1
+                continue  # the end of a quote that began in an earlier paragraph
             inner = Span(open_ + 1, close)
             content = text[inner.start:inner.end].strip()
             n_words = len(content.split())
