@@ -35,6 +35,16 @@ def _patterns() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def _cue_keys() -> tuple[str, ...]:
+    """Substrings one of which every cue contains (its longest word, normalized, without a leading و): a cheap
+    test per sentence."""
+    def longest(cue: str) -> str:
+        return max(reversed(normalize(cue).split()), key=len).removeprefix("و")
+
+    return tuple(sorted({longest(c) for c in speech.ATTRIBUTION_CUES}))
+
+
+@lru_cache(maxsize=1)
 def _agents() -> frozenset[str]:
     return frozenset(normalize(w) for w in speech.SOURCE_WORDS)
 
@@ -66,7 +76,11 @@ def find_attributions(text: str, sentences: list[Span], names: Sequence[Span] = 
     cue_re, stops, anonymous = _patterns()
     agents = _agents()
     found: list[Attribution] = []
+    keys = _cue_keys()
     for sent in sentences:
+        plain = normalize(text[sent.start:sent.end])
+        if not any(k in plain for k in keys):
+            continue  # no cue word: no offset map needed
         norm = normalize_with_map(text[sent.start:sent.end])
         for m in cue_re.finditer(norm.text):
             cue_s, cue_e = norm.map.span_to_raw(m.start(), m.end())

@@ -66,6 +66,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
               "يوم|يومين")
     return {
         "digit": re.compile(r"\d"),
+        "numeric_hint": re.compile(r"\d[-/.]\d"),
         "hijri": re.compile(rf"{_B}(\d{{1,2}})\s+(?P<m>{_alt(HIJRI_MONTHS)})\s+(?P<y>1[34]\d\d)"
                             rf"\s*(?:ه|هـ|للهجره)?{_E}"),
         "relative_day": re.compile(rf"{_B}(?:(?:و|ف)?{_PART_OF_DAY}\s+)?(?:و|ف|ب)?"
@@ -120,6 +121,11 @@ def _keywords() -> dict[str, tuple[str, ...]]:
         "decade": ("العقد",), "last_years": ("سنوات", "اعوام", "اشهر", "شهور"), "season": norm(SEASONS),
         "century": ("القرن",), "year": digits,
     }
+
+
+@lru_cache(maxsize=1)
+def _month_keys() -> tuple[str, ...]:
+    return tuple(sorted({normalize(m) for m in MONTHS}))
 
 
 def hijri_to_gregorian(year: int, month: int, day: int) -> date:
@@ -206,8 +212,11 @@ def find_times(text: str, start: int, end: int, published: date | None,
         ntext, offset, omap = norm.text, 0, norm.map
     p = _patterns()
     has_digit = p["digit"].search(ntext) is not None
+    # full dates need a digit and a month name or a numeric separator ("13 سبتمبر 2023", "2023-09-13")
+    maybe_date = has_digit and (p["numeric_hint"].search(ntext) is not None
+                                or any(k in ntext for k in _month_keys()))
     found: list[TimeExpr] = [TimeExpr(f.start, f.end, f.value.isoformat(), "day", "explicit")
-                             for f in find_dates(text, start, end)] if has_digit else []
+                             for f in find_dates(text, start, end)] if maybe_date else []
     taken = [(f.start, f.end) for f in found]
     keys = _keywords()
 
