@@ -2,9 +2,11 @@
 
 Covers explicit dates (every regional month series, Eastern Arabic digits), Hijri dates (tabular calendar),
 weekdays ("يوم الجمعة", "الاثنين الماضي"), اليوم/أمس/أول أمس/غداً, "الأسبوع/الشهر/العام الماضي|المقبل",
-"منذ أربع سنوات", bare months ("في يونيو/حزيران": the latest such month not after the publication) and years.
-Bare numbers ("40 ثانية", "عيار 122 ملم") are never dates. Not yet: narrative anchoring (a text that moves to
-another date and counts days from there).
+"منذ أربع سنوات", "قبل نحو أربعين عاماً", bare months ("في يونيو/حزيران": the latest such month not after the
+publication), seasons, decades, centuries, ordinal days ("السادس والعشرين من الشهر الجاري") and years. A bare
+weekday after a future verb ("ستصل يوم الخميس") is the coming one. Narrative anchoring: after a date more than a
+week before publication, "في اليوم التالي" and bare weekdays count from it (anchor "previous"). Bare numbers
+("40 ثانية", "عيار 122 ملم") are never dates. Tables live in ``marsad.resources.arabic_time``.
 """
 
 from __future__ import annotations
