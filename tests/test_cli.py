@@ -91,3 +91,22 @@ def test_copied_file_is_read_once_and_taken_ids_are_renamed(seeds_dir: Path, tmp
     assert result.returncode == 0
     dossier = json.loads((tmp_path / "out" / "dossier.json").read_text("utf-8"))
     assert sorted(a["id"] for a in dossier["articles"]) == ["002", "002~2", "004"]
+
+
+def test_eval_quotes_and_time_print_one_json_object_or_a_table(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    golds = {}
+    for kind, name in (("quotes", "quotes.json"), ("times", "times.json")):
+        full = json.loads((repo / "tests" / "gold" / name).read_text("utf-8"))
+        small = {"inputs": ["examples/06-almarsad.txt"], "articles": {"06": full["articles"]["06"]}}
+        golds[kind] = (tmp_path / name, len(small["articles"]["06"][kind]))
+        golds[kind][0].write_text(json.dumps(small, ensure_ascii=False), "utf-8")
+    # inputs are relative to the working directory when no pyproject.toml lies above the gold file
+    result = marsad_cli("eval", "quotes", "--gold", str(golds["quotes"][0]), "--json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["articles"] == 1 and data["quotes"]["gold"] == golds["quotes"][1]
+    assert 0.0 <= data["quotes"]["recall"] <= 1.0 and "errors" not in data
+    table = marsad_cli("eval", "time", "--gold", str(golds["times"][0]), "-v", cwd=repo)
+    assert table.returncode == 0, table.stderr
+    assert "resolved right" in table.stdout and f"│ {golds['times'][1]:>4} │" in table.stdout

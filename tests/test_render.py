@@ -55,3 +55,12 @@ def test_dossiers_group_quotes_by_speaker(seed_dossier: dict) -> None:
     section = md.split("## Quotes by speaker", 1)[1]
     assert "### كيم جونغ أون" in section and "### فلاديمير بوتين" in section
     assert "<h2>الأقوال حسب القائل</h2>" in render_html(seed_dossier)
+
+
+def test_dossiers_show_resolved_dates(seed_dossier: dict) -> None:
+    md = render_markdown(seed_dossier)
+    section = md.split("## Dates mentioned", 1)[1]
+    assert "| 004 | يوم الجمعة | 2024-11-29 | day | published |" in section
+    assert "في يونيو/حزيران | 2024-06 | month" in section
+    html = render_html(seed_dossier)
+    assert "<h2>التواريخ المذكورة</h2>" in html and '<bdi dir="ltr">2024-11-29</bdi>' in html

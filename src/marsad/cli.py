@@ -14,7 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .analyze import Dossier, analyze
 from .errors import CODES, ErrorRecord, MarsadError
+from .evaluate import quotes as _eval_quotes  # noqa: F401  (register their commands)
 from .evaluate.ner import eval_app
+from .evaluate.quotes import eval_quotes
+from .evaluate.time import eval_time
 from .ingest import collect_files
 from .options import DEFAULT_OPTIONS, Options
 from .render.html import render_html, render_story_html
@@ -29,7 +32,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(eval_app, name="eval")
+app.add_typer(eval_app, name="eval")  # ner, quotes and time: each module adds its command to eval_app on import
+EVAL_COMMANDS = (eval_quotes, eval_time)
 err = Console(stderr=True)
 
 

@@ -37,3 +37,25 @@ def test_seed_attributions_link_named_sources(seed_dossier: dict[str, Any]) -> N
     peskov = [a for a in seed_dossier["attributions"] if a["article"] == "000" and "بيسكوف" in a["source_text"]]
     assert [names.get(a["source"]) for a in peskov] == ["دميتري بيسكوف"]
     assert any(a["anonymous"] for a in seed_dossier["attributions"] if a["article"] == "002")
+
+
+def test_claims_through_reported_speech() -> None:
+    """A reporting verb ("أفادت … بأن") and an unnamed speaker ("مسؤول … طلب عدم الكشف عن هويته") attribute the
+    reported clause; "بحسب ما أفاد" is one cue."""
+    from marsad.stages.attribution import from_quotes
+    from marsad.stages.quotes import find_quotes
+
+    text = ("وكانت وكالة النهار للأنباء قد أفادت بأن قسماً من السد انهار في الساعات الأولى من الصباح.\n"
+            "وقال مسؤول طلب عدم الكشف عن هويته إن الإنذار الأول لم يصل إلى السكان في الوقت المناسب.\n"
+            "وتراجع عدد المفقودين إلى ستة بعد العثور على ثلاثة رعاة، بحسب ما أفاد الدفاع المدني.")
+    paragraphs, pos = [], 0
+    for line in text.split("\n"):
+        paragraphs.append(Span(pos, pos + len(line)))
+        pos += len(line) + 1
+    cued = find_attributions(text, paragraphs)
+    assert [(text[a.source.start:a.source.end], text[a.cue.start:a.cue.end]) for a in cued] == [
+        ("الدفاع المدني", "بحسب ما أفاد")]
+    derived = from_quotes(text, find_quotes(text, paragraphs), cued)
+    assert [(text[a.claim.start:a.claim.end], text[a.source.start:a.source.end], a.anonymous) for a in derived] == [
+        ("قسماً من السد انهار في الساعات الأولى من الصباح", "وكالة النهار للأنباء", False),
+        ("الإنذار الأول لم يصل إلى السكان في الوقت المناسب", "مسؤول طلب عدم الكشف عن هويته", True)]

@@ -82,3 +82,47 @@ def test_dossier_times_use_each_units_own_publication_date(seed_dossier: dict) -
     text_004 = {arts["004"]["text"][t["start"]:t["end"]]: t["value"] for t in seed_dossier["times"]
                 if t["article"] == "004"}
     assert text_004["يوم الجمعة"] == "2024-11-29" and text_004["في يونيو/حزيران"] == "2024-06"
+
+
+def test_narrative_anchoring() -> None:
+    """After "في 12 مارس الماضي" the text has moved: "في اليوم التالي" and a bare weekday count from that date."""
+    from marsad.stages.time import narrative_anchor
+
+    published = date(2024, 11, 30)
+    first = find_times("وفي 12 مارس الماضي وصل الوفد إلى العاصمة.", 0, 41, published)
+    assert [(t.value, t.anchor) for t in first] == [("2024-03-12", "published")]
+    anchor = narrative_anchor(first, published, None)
+    assert anchor == date(2024, 3, 12)
+    text = "وفي اليوم التالي التقى الرئيس، ثم غادر يوم الجمعة."
+    assert [(text[t.start:t.end], t.value, t.anchor) for t in find_times(text, 0, len(text), published, anchor)] == [
+        ("في اليوم التالي", "2024-03-13", "previous"), ("يوم الجمعة", "2024-03-15", "previous")]
+    back = find_times("وقال أمس إن الزيارة نجحت.", 0, 25, published)
+    assert narrative_anchor(back, published, anchor) is None  # a day counted from publication: back to the present
+
+
+def test_future_tense_weekday_is_the_coming_one() -> None:
+    text = "وأعلن الوزير أن بعثة فنية ستصل يوم الخميس، بعد أن وصلت بعثة أخرى يوم الاثنين."
+    got = times(text, date(2025, 10, 15))  # a Wednesday
+    assert got == [("يوم الخميس", "2025-10-16", "day"), ("يوم الاثنين", "2025-10-13", "day")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("شيد السد قبل نحو أربعين عاماً.", ("قبل نحو أربعين عاماً", "1985", "year")),
+    ("الحرب الدائرة منذ أكثر من عام ونصف العام.", ("منذ أكثر من عام ونصف العام", "2024-04", "month")),
+    ("خضع للصيانة في مطلع العقد الماضي.", ("في مطلع العقد الماضي", "2010/2019", "interval")),
+    ("سجلات الرصد خلال السنوات العشر الأخيرة.", ("خلال السنوات العشر الأخيرة", "2015/2025", "interval")),
+    ("خفضت الوزارة المنسوب في الربيع الماضي.", ("في الربيع الماضي", "2025-03/2025-05", "interval")),
+    ("تستمر حتى السادس والعشرين من الشهر الجاري.", ("حتى السادس والعشرين من الشهر الجاري", "2025-10-26", "day")),
+    ("وثائق تعود إلى القرن التاسع عشر.", ("القرن التاسع عشر", "1801/1900", "interval")),
+    ("ما جرى الليلة الماضية كارثة.", ("الليلة الماضية", "2025-10-15", "day")),
+])
+def test_more_expressions(text: str, expected: tuple[str, str, str]) -> None:
+    assert times(text, date(2025, 10, 16)) == [expected]
+
+
+@pytest.mark.parametrize("text", ["بدأ التآكل قبل أسابيع من انهياره.", "قبل نحو 40 دقيقة من انهيار السد.",
+                                  "في ذكرى الربيع العربي.", "يعمل فريق من ستة مهندسين يوم الخميس."])
+def test_not_times_or_not_future(text: str) -> None:
+    got = times(text, date(2025, 10, 15))
+    assert all(value != "2025-10-16" for _, value, _ in got), got
+    assert not any("قبل" in t or "الربيع" in t for t, _, _ in got), got

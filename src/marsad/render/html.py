@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .graph import reuse_graph_svg
-from .markdown import entity_groups, excerpt, quotes_by_speaker
+from .markdown import entity_groups, excerpt, quotes_by_speaker, times_by_article
 
 _env = Environment(
     loader=PackageLoader("marsad", "render/templates"),
@@ -148,7 +148,8 @@ def _story_quotes(d: dict[str, Any], s: dict[str, Any]) -> dict[str, Any]:
 def render_html(d: dict[str, Any]) -> str:
     stories = [story_view(d, s) for s in d["stories"]]
     return _env.get_template("dossier.html.j2").render(d=d, articles=_articles(d), stories=stories,
-                                                       entity_groups=entity_groups(d), quotes=quotes_by_speaker(d))
+                                                       entity_groups=entity_groups(d), quotes=quotes_by_speaker(d),
+                                                       times=times_by_article(d))
 
 
 def render_story_html(d: dict[str, Any], story_id: str) -> str:

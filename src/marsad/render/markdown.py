@@ -40,6 +40,7 @@ def render_markdown(d: dict[str, Any]) -> str:
     lines += _stories_markdown(d)
     lines += _entities_markdown(d)
     lines += _quotes_markdown(d)
+    lines += _times_markdown(d)
     for a in articles:
         text = a["text"]
         lines += ["", f"## {_md(a['title']) or _md(a['id'])}", ""]
@@ -189,4 +190,26 @@ def _quotes_markdown(d: dict[str, Any]) -> list[str]:
             mark = "«»" if q["kind"] == "direct" else "≈"
             lines.append(f"- {mark[0]}{_md(q['words'])}{mark[-1]} — `{_md(q['article'])}`")
         lines.append("")
+    return lines
+
+
+def times_by_article(d: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each article's time expressions in text order, with their words and resolved values (SPEC ``times``)."""
+    texts = {a["id"]: a["text"] for a in d["articles"]}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for t in sorted(d["times"], key=lambda t: t["start"]):
+        groups.setdefault(t["article"], []).append({**t, "words": texts[t["article"]][t["start"]:t["end"]]})
+    return [(a["id"], groups[a["id"]]) for a in d["articles"] if a["id"] in groups]
+
+
+def _times_markdown(d: dict[str, Any]) -> list[str]:
+    if not d["times"]:
+        return []
+    lines = ["", "## Dates mentioned", "", "| article | words | resolved to | granularity | counted from |",
+             "|---|---|---|---|---|"]
+    for article, times in times_by_article(d):
+        for t in times:
+            lines.append(f"| {_md(article)} | {_md(t['words'])} | {t['value'] or '?'} | {t['granularity']} | "
+                         f"{t['anchor']} |")
+    lines.append("")
     return lines

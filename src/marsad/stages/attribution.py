@@ -19,16 +19,29 @@ from ..options import Options
 from ..resources import speech
 from .normalize import normalize, normalize_with_map
 
-_STOP_WORDS = ("أن", "إن", "بأن", "أنه", "إنه", "التي", "الذي", "فإن", "قد", "في", "خلال", "عن", "مضيفا", "مضيفة",
-               "مشيرا", "مشيرة", "قائلا", "قائلة", "وذلك", "اليوم", "أمس")
+_STOP_WORDS = ("أن", "إن", "بأن", "أنه", "إنه", "التي", "الذي", "الذين", "فإن", "قد", "في", "خلال", "عن", "مضيفا",
+               "مضيفة", "مشيرا", "مشيرة", "قائلا", "قائلة", "وذلك", "اليوم", "أمس")
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     cues = sorted({normalize(c) for c in speech.ATTRIBUTION_CUES}, key=len, reverse=True)
-    cue = re.compile(r"(?<![^\s(،,])(?:" + "|".join(re.escape(c) for c in cues) + r")(?=[\s«\"]|ل)")
+    verbs = "|".join(re.escape(normalize(v)) for v in speech.ATTRIBUTION_VERBS_AFTER_MA)
+    # "بحسب ما أفاد", "وفقاً لما ذكرته": one cue, the source follows the verb
+    cue = re.compile(r"(?<![^\s(،,])و?(?:" + "|".join(re.escape(c) for c in cues) + r")"
+                     r"(?:\s*(?:ل)?ما\s+(?:" + verbs + r")\S*)?(?=[\s«\"]|ل)")
     return (cue, frozenset(normalize(w) for w in _STOP_WORDS),
             frozenset(normalize(w) for w in speech.ANONYMOUS_MARKERS))
+
+
+@lru_cache(maxsize=1)
+def _cue_keys() -> tuple[str, ...]:
+    """Substrings one of which every cue contains (its longest word, normalized, without a leading و): a cheap
+    test per sentence."""
+    def longest(cue: str) -> str:
+        return max(reversed(normalize(cue).split()), key=len).removeprefix("و")
+
+    return tuple(sorted({longest(c) for c in speech.ATTRIBUTION_CUES}))
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +76,11 @@ def find_attributions(text: str, sentences: list[Span], names: Sequence[Span] = 
     cue_re, stops, anonymous = _patterns()
     agents = _agents()
     found: list[Attribution] = []
+    keys = _cue_keys()
     for sent in sentences:
+        plain = normalize(text[sent.start:sent.end])
+        if not any(k in plain for k in keys):
+            continue  # no cue word: no offset map needed
         norm = normalize_with_map(text[sent.start:sent.end])
         for m in cue_re.finditer(norm.text):
             cue_s, cue_e = norm.map.span_to_raw(m.start(), m.end())
@@ -91,7 +108,10 @@ def find_attributions(text: str, sentences: list[Span], names: Sequence[Span] = 
             # the claim: the sentence without the attribution phrase (before it, or after it when it leads)
             before = _trim(text, sent.start, phrase_start)
             after = _trim(text, phrase_end, sent.end)
-            claim = before if before[1] - before[0] >= after[1] - after[0] else after
+            # "X، بحسب Y، فيما Z": a cue after a clause attributes that clause; a leading cue, what follows it
+            claim = before if len(text[before[0]:before[1]].split()) >= 3 else after
+            if re.match(r"(?:إن|أن|بأن)\s", text[after[0]:after[1]]):  # "وقال X، بحسب Y، إن …": the reported clause
+                claim = after
             if claim[1] - claim[0] < 10:
                 continue
             source_norm = normalize(text[source.start:source.end])
@@ -108,16 +128,41 @@ def find_attributions(text: str, sentences: list[Span], names: Sequence[Span] = 
     return found
 
 
+def from_quotes(text: str, quotes: Sequence[Any], found: Sequence[Attribution]) -> list[Attribution]:
+    """Claims attributed through reported speech: an unnamed source that speaks ("وقال مسؤول … طلب عدم الكشف عن
+    هويته إن …", "محللون يقولون إن …": anonymous) and a reporting verb ("أفادت الوكالة بأن …", "نقلت الوكالة عن
+    الدفاع المدني أن …"). Skips claims already attributed to the same source by a cue phrase."""
+    _, _, anonymous = _patterns()
+    reporting = frozenset(normalize(v) for v in speech.ATTRIBUTION_VERBS)
+    out: list[Attribution] = []
+    for q in quotes:
+        if q.kind != "indirect" or q.carried or q.speaker_span is None:
+            continue
+        cue_word = normalize(text[q.cue.start:q.cue.end])
+        source_norm = normalize(q.speaker_text)
+        is_anonymous = any(marker in source_norm for marker in anonymous)
+        if not (is_anonymous or cue_word in reporting or cue_word[1:] in reporting):
+            continue
+        src = q.speaker_span
+        if any(a.source.start < src.end and src.start < a.source.end for a in found):
+            continue
+        out.append(Attribution(Span(q.start, q.end), src, q.cue, is_anonymous))
+    return out
+
+
 class FindAttributions:
-    """Pipeline stage: ``attributions`` over the sentences of the body and the glued parts."""
+    """Pipeline stage: ``attributions`` over the sentences of the body and the glued parts, and those made through
+    reported speech (``from_quotes``)."""
 
     name: ClassVar[str] = "attribution"
-    requires: ClassVar[frozenset[str]] = frozenset({"sentences", "mentions"})
+    requires: ClassVar[frozenset[str]] = frozenset({"sentences", "mentions", "quotes"})
     provides: ClassVar[frozenset[str]] = frozenset({"attributions"})
 
     def __call__(self, article: Article, options: Options) -> Article:
         names = [m.span for m in article.mentions]
-        article.attributions = find_attributions(article.text, article.sentences, names)
+        found = find_attributions(article.text, article.sentences, names)
+        found += from_quotes(article.text, article.quotes, found)
+        article.attributions = sorted(found, key=lambda a: a.claim.start)
         return article
 
 

@@ -10,6 +10,7 @@ linked to entities after merging (``link_speakers``). Cue words live in ``marsad
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,16 +23,41 @@ from .normalize import normalize, normalize_with_map
 
 _OPEN = {"«": "»", "“": "”", "„": "“", '"': '"'}
 _TOKEN = re.compile(r"[^\s«»“”„\"]+")
-_MIN_QUOTE_WORDS = 3
-_CUE_REACH = 15  # words between a speech verb and the quote it introduces
+_PUNCT = ".,:;!?؛،()-"  # stripped from the ends of a word's matching form
+_MIN_QUOTE_WORDS = 2  # "«هدير قطار»" after a cue is a quote; with the cue after it, 3 ("«الدفاع المدني» يعلن")
+_CUE_REACH = 20  # words between a speech verb and the quote or "إن/أن" it introduces
+_SUBJECT_BEFORE = 6  # words of a subject written before its verb ("محللون يقولون", "مصادر اعلامية كشفت أن")
+_REPORTED = ("إن", "أن", "بأن", "إنه", "أنه", "إنها", "أنها", "إنهم", "أنهم", "بأنه", "بأنها", "بأنهم")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    verbs: frozenset[str]
+    reporting_only: frozenset[str]
+    relaying: frozenset[str]
+    ends: frozenset[str]
+    heads: frozenset[str]
+    skip: frozenset[str]
+    relatives: frozenset[str]
+    pronouns: frozenset[str]
+    breaks: frozenset[str]
+    reported: frozenset[str]
+    gate: re.Pattern[str]  # any cue verb, as a substring: a paragraph without one holds no quote
+    forms: frozenset[str]  # every spelling _verb accepts (with و/ف and object pronouns): one set lookup a word
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[frozenset[str], frozenset[str]]:
-    def forms(words: list[str]) -> frozenset[str]:
+def _tables() -> _Tables:
+    def forms(words: Sequence[str]) -> frozenset[str]:
         return frozenset(normalize(w) for w in words)
 
-    return forms(speech.SPEECH_VERBS), forms(speech.SPEAKER_END)
+    return _Tables(forms(speech.SPEECH_VERBS), forms(speech.REPORTING_ONLY_VERBS), forms(speech.RELAYING_VERBS),
+                   forms(speech.SPEAKER_END), forms(speech.SPEAKER_HEADS), forms(speech.SUBJECT_SKIP),
+                   forms(speech.RELATIVE_PRONOUNS), forms(speech.PRONOUN_SUBJECTS), forms(speech.CLAUSE_BREAKS),
+                   forms(_REPORTED), re.compile("|".join(map(re.escape, sorted(
+                       forms([*speech.SPEECH_VERBS, *speech.REPORTING_ONLY_VERBS]), key=len, reverse=True)))),
+                   frozenset(f"{pre}{v}{suf}" for v in forms([*speech.SPEECH_VERBS, *speech.REPORTING_ONLY_VERBS])
+                             for pre in ("", "و", "ف") for suf in ("", "ه", "ها", "هم")))
 
 
 @dataclass(slots=True)
@@ -59,6 +85,25 @@ class _Word:
 
 
 def _words(text: str, start: int, end: int) -> list[_Word]:
+    raw_tokens = list(_TOKEN.finditer(text, start, end))
+    norm_tokens = _TOKEN.findall(normalize(text[start:end]))
+    if len(norm_tokens) != len(raw_tokens):  # a token of diacritics only vanished: map offsets one by one
+        return _words_mapped(text, start, end)
+    out = []
+    punct = _PUNCT
+    for m, norm in zip(raw_tokens, norm_tokens, strict=True):
+        s, e = m.span()
+        mark = 0
+        if text[e - 1] in ":،,.":  # most words end in a letter: strip only the others
+            core = m.group().rstrip(":،,.")
+            mark = e - s - len(core) if core else 0
+        if norm[0] in punct or norm[-1] in punct:
+            norm = norm.strip(punct)
+        out.append(_Word(norm, s, e, mark))
+    return out
+
+
+def _words_mapped(text: str, start: int, end: int) -> list[_Word]:
     norm = normalize_with_map(text[start:end])
     out = []
     for m in _TOKEN.finditer(norm.text):
@@ -70,128 +115,309 @@ def _words(text: str, start: int, end: int) -> list[_Word]:
     return out
 
 
-def _verb(word: str) -> str | None:
-    """The speech verb a token is ("وقال", "فقالت" -> "قال"/"قالت"), else None."""
-    verbs = _tables()[0]
+@lru_cache(maxsize=1 << 16)
+def _verb(word: str, reporting: bool = False) -> str | None:
+    """The speech verb a token is ("وقال", "فقالت" -> "قال"/"قالت"; "ووصفه" -> "وصف"), else None. ``reporting``:
+    also the verbs that report speech only before a clause ("تشير إلى أن")."""
+    t = _tables()
     for candidate in (word, word[1:] if word[:1] in "وف" else ""):
-        if candidate in verbs:
-            return candidate
+        for form in (candidate, candidate[:-1] if candidate.endswith("ه") else "",
+                     candidate[:-2] if candidate.endswith(("ها", "هم")) else ""):
+            if form and (form in t.verbs or (reporting and form in t.reporting_only)):
+                return form
     return None
 
 
-def _direct_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(open mark, close mark) positions of quotes in a paragraph; unclosed marks are ignored."""
+_OPEN_MARK = re.compile("[" + "".join(_OPEN) + "]")
+
+
+def _direct_quotes(text: str, start: int, end: int, limit: int | None = None) -> list[tuple[int, int]]:
+    """(open mark, close mark) positions of quotes in a paragraph. A quote left open at the paragraph's end goes on
+    in the next paragraphs (up to ``limit``) when each of them reopens it with the same mark, as multi-paragraph
+    quotes are written; other unclosed marks are ignored."""
     found = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in _OPEN:
-            close = text.find(_OPEN[ch], i + 1, end)
-            if close > i + 1:
-                found.append((i, close))
-                i = close + 1
-                continue
-        i += 1
+    m = _OPEN_MARK.search(text, start, end)
+    while m is not None:
+        i = m.start()
+        closer = text[i] if text[i] == '"' else _OPEN[text[i]]
+        close = text.find(closer, i + 1, end)
+        if close > i + 1:
+            found.append((i, close))
+            m = _OPEN_MARK.search(text, close + 1, end)
+            continue
+        if limit is not None and limit > end:
+            later = _continued(text, i, end, limit)
+            if later is not None:
+                found.append((i, later))
+                break
+        m = _OPEN_MARK.search(text, i + 1, end)
     return found
 
 
-def _speaker_after(words: list[_Word], k: int, stop: int) -> Span | None:
-    """The speaker description in words[k:stop] (after a verb): up to a word that ends it."""
-    ends = _tables()[1]
-    chosen: list[_Word] = []
-    for w in words[k:stop]:
-        if w.norm in ends or not w.norm or (w.norm.startswith("لل") and chosen):
-            break  # "للصحفيين", "للرئيس الروسي": whom it was said to, not who said it
-        chosen.append(w)
-        if len(chosen) >= 8 or w.raw_end_mark:
-            break  # "قال بوتين:" / "وقال وزير الخارجية الروسي، في لقاء": the description ends at the mark
-    if not chosen:
-        return None
-    return Span(chosen[0].start, chosen[-1].end - chosen[-1].raw_end_mark)
+def _continued(text: str, open_: int, end: int, limit: int) -> int | None:
+    """The closing mark of a quote opened at ``open_`` and left open at ``end``: every later paragraph up to the one
+    that closes it starts with the same opening mark."""
+    mark = text[open_]
+    closer = _OPEN[mark]
+    pos = end
+    while pos < limit:
+        nxt = text.find("\n", pos, limit)
+        para_start = len(text) if nxt < 0 else nxt
+        while para_start < limit and text[para_start] in "\n \t":
+            para_start += 1
+        if para_start >= limit or text[para_start] != mark:
+            return None
+        line_end = text.find("\n", para_start, limit)
+        line_end = limit if line_end < 0 else line_end
+        close = text.find(closer, para_start + 1, line_end)
+        if close > 0 and mark != '"':
+            return close
+        if mark == '"':
+            close = text.find('"', para_start + 1, line_end)
+            if close > 0:
+                return close
+        pos = line_end
+    return None
+
+
+def _ends_sentence(text: str, w: _Word) -> bool:
+    return text[w.end - 1:w.end] in ".؟!?"
+
+
+class _Paragraph:
+    """The words of one paragraph and the speaker rules over them."""
+
+    def __init__(self, text: str, para: Span, persons: Sequence[Span], limit: int | None = None,
+                 quoted_until: int = 0) -> None:
+        self.text = text
+        self.para = para
+        self.words = _words(text, para.start, para.end)
+        # a quote continued from an earlier paragraph covers the start of this one
+        first = max(para.start, quoted_until)
+        self.marks = ([(para.start - 1, quoted_until - 1)] if quoted_until > para.start else []) + \
+            _direct_quotes(text, first, para.end, limit)
+        self.persons = [p for p in persons if para.start <= p.start and p.end <= para.end]
+        self.t = _tables()
+        # per word, computed once: inside quotation marks, and the cue it is (plain / reporting-only)
+        self.in_quote = [False] * len(self.words)
+        starts = [w.start for w in self.words]
+        for o, c in self.marks:  # the words between each pair of marks
+            for k in range(bisect_right(starts, o), bisect_left(starts, c)):
+                self.in_quote[k] = True
+        forms = self.t.forms
+        self.cues = [False] * len(self.words)
+        self.reporting_cues = [False] * len(self.words)
+        for k, w in enumerate(self.words):
+            if w.norm in forms:
+                self.cues[k] = bool(_verb(w.norm)) and self._cue(k, False)
+                self.reporting_cues[k] = self.cues[k] or (bool(_verb(w.norm, True)) and self._cue(k, True))
+
+    def quoted(self, pos: int) -> bool:
+        return any(o < pos < c for o, c in self.marks)
+
+    def addressee(self, pos: int) -> bool:
+        """Inside quotation marks right after "لـ": "لـ«المرصد اليومي»" names whom it was said to."""
+        return any(o < pos < c and self.text[max(0, o - 2):o].endswith(("لـ", " ل")) for o, c in self.marks)
+
+    def is_cue(self, k: int, reporting: bool = False) -> bool:
+        return self.reporting_cues[k] if reporting else self.cues[k]
+
+    def _cue(self, k: int, reporting: bool) -> bool:
+        w = self.words[k]
+        if not _verb(w.norm, reporting) or self.in_quote[k]:
+            return False
+        prev = [x.norm for x in self.words[max(0, k - 2):k]]
+        # "حسبما نقلت", "بحسب ما ذكرت": an attribution phrase inside the sentence, not the head of a clause
+        return not (prev[-1:] == ["حسبما"] or (prev[-1:] == ["ما"] and prev[-2:-1] in (["بحسب"], ["حسب"])))
+
+    def span(self, chosen: list[_Word]) -> Span | None:
+        if not chosen:
+            return None
+        return Span(chosen[0].start, chosen[-1].end - chosen[-1].raw_end_mark)
+
+    def after(self, k: int, stop: int) -> Span | None:
+        """The speaker named after the verb words[k], before words[stop]: to a word that ends the description."""
+        words, t = self.words, self.t
+        begin = k + 1
+        if _verb(words[k].norm) in t.relaying:  # "نقلت الوكالة عن الدفاع المدني": the speaker follows "عن"
+            via = next((i for i in range(begin, min(stop, begin + 8)) if words[i].norm == "عن"), None)
+            if via is not None:
+                begin = via + 1
+        chosen: list[_Word] = []
+        for w in words[begin:stop]:
+            if self.quoted(w.start) or not w.norm:
+                break
+            if w.norm in t.ends and not (w.norm in ("في", "عن", "من") and chosen and chosen[0].norm in t.heads):
+                break
+            if w.norm.startswith("ل") and not w.norm.startswith("لجن") and not any(
+                    p.start == w.start for p in self.persons):
+                break  # "للصحفيين", "لوزير الدفاع": whom it was said to, not who said it (but "لافروف" speaks)
+            chosen.append(w)
+            if len(chosen) >= 8 or w.raw_end_mark:
+                break  # "قال بوتين:" / "وقال وزير الخارجية الروسي، في لقاء": the description ends at the mark
+        return self.span(chosen)
+
+    def before(self, k: int) -> Span | None:
+        """A subject written before its verb, back to the previous mark: "محللون يقولون", "الرئيس … أكد"; through a
+        relative pronoun to its antecedent: "الدراجي، الذي أكد"."""
+        words, t = self.words, self.t
+        i = k - 1
+        relative = i >= 0 and words[i].norm in t.relatives
+        if relative:
+            i -= 1
+        chosen: list[_Word] = []
+        limit = _SUBJECT_BEFORE + (4 if relative else 0)
+        while i >= 0:
+            w = words[i]
+            if not w.norm or self.quoted(w.start) or _ends_sentence(self.text, w):
+                break
+            if w.raw_end_mark and not (relative and not chosen):  # "الدراجي، الذي": the mark before the pronoun
+                break
+            if (_verb(w.norm, True) or w.norm in t.reported or w.norm in ("حسبما", "بحسب", "حسب", "مع", "عن")
+                    or w.norm.startswith("بحسب")):
+                break  # the subject starts after the verb, complementizer or attribution phrase before it
+            chosen.insert(0, w)
+            i -= 1
+            if len(chosen) > limit + 2:
+                return None
+        while chosen and (chosen[0].norm in t.skip or chosen[0].norm in t.reported):
+            chosen.pop(0)
+        while chosen and chosen[-1].norm in t.skip:
+            chosen.pop()
+        if len(chosen) == 1 and chosen[0].norm in t.pronouns:
+            return None  # "لكنها قالت": a pronoun, resolved like a missing subject
+        if not chosen or len(chosen) > limit + (4 if words[max(0, i + 1)].norm in ("وكان", "وكانت") else 0):
+            return None
+        if any(w.norm in t.ends and w.norm not in ("في", "عن", "من") for w in chosen):
+            return None
+        return self.span(chosen)
+
+    def named_before(self, position: int) -> Span | None:
+        """The person the paragraph is about, for a cue without a subject: the first person named in the
+        paragraph before the cue ("رحب بوتين بكيم …، وقال إنه" is Putin speaking, not Kim)."""
+        before = [p for p in self.persons if p.end <= position]
+        return min(before, key=lambda p: p.start) if before else None
+
+    def clause_end(self, first: int) -> int:
+        """Index of the last word of a reported clause starting at words[first]: the sentence end, or the word
+        before ", مضيفاً/داعياً …"."""
+        words, t = self.words, self.t
+        for k in range(first, len(words)):
+            if _ends_sentence(self.text, words[k]):
+                return k
+            nxt = words[k + 1] if k + 1 < len(words) else None
+            comma = words[k].raw_end_mark or (not words[k].norm and self.text[words[k].start] in "،,")
+            if nxt is not None and comma and (nxt.norm in t.breaks or self.is_cue(k + 1)):
+                return k if words[k].norm else k - 1
+        return len(words) - 1
 
 
 def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ()) -> list[Quote]:
     """Direct and reported quotes in the paragraphs of one unit, in order, speakers carried over. ``persons``:
-    spans of person mentions; a quote whose cue names no one goes to the last person named before it in its
-    paragraph ("أعرب كيم عن «…»، وقال إن …"), else to the previous speaker."""
-
-    def named_before(para: Span, position: int) -> Span | None:
-        before = [p for p in persons if para.start <= p.start and p.end <= position]
-        return max(before, key=lambda p: p.start) if before else None
-
-    reported = frozenset(normalize(x) for x in ("إن", "أن", "بأن", "إنه", "أنه", "إنها", "أنها"))
+    spans of person mentions; a quote whose cue names no one goes to the previous speaker of its paragraph, else to
+    the last person named before it in its paragraph ("أعرب كيم عن «…»، وقال إن …"), else to the previous
+    speaker."""
     quotes: list[Quote] = []
     last_speaker: Span | None = None
-    for para in paragraphs:
-        words = _words(text, para.start, para.end)
-        marks = _direct_quotes(text, para.start, para.end)
-        covered = list(marks)
-        prev_close = para.start
-        for open_, close in marks:
-            inner = Span(open_ + 1, close)
-            content = text[inner.start:inner.end].strip()
-            if len(content.split()) < _MIN_QUOTE_WORDS:
-                prev_close = close + 1
+    gate = _tables().gate
+    quoted_until = 0  # the end of a quote that runs on into later paragraphs
+    for n, para in enumerate(paragraphs):
+        if not gate.search(normalize(text[para.start:para.end])):
+            continue
+        limit = paragraphs[min(n + 3, len(paragraphs) - 1)].end
+        p = _Paragraph(text, para, persons, limit, quoted_until)
+        quoted_until = max([quoted_until] + [c + 1 for o, c in p.marks if c >= para.end])
+        words, t = p.words, p.t
+        # candidates: (cue index, span start, span end, kind, speaker-after stop index | None)
+        found: list[tuple[int, int, int, str, int]] = []
+        clauses: list[tuple[int, int, int]] = []  # (cue index, start, end) of reported clauses
+        for i in range(len(words)):
+            if not p.is_cue(i, reporting=True):
                 continue
-            before = [i for i, w in enumerate(words) if prev_close <= w.start and w.end <= open_]
-            cue_index = next((i for i in reversed(before[-_CUE_REACH:]) if _verb(words[i].norm)), None)
-            speaker_span: Span | None = None
-            carried = False
-            if cue_index is not None:
-                stop = before[-1] + 1 if before else cue_index + 1
-                speaker_span = _speaker_after(words, cue_index + 1, stop)
-                # "وأضاف:", "وتابع", "وقال إنه": no subject of its own, so the previous speaker goes on
-                if speaker_span is None:
-                    speaker_span = named_before(para, words[cue_index].start) or last_speaker
-                    carried = speaker_span is not None
-                cue = Span(words[cue_index].start, words[cue_index].end)
-            else:
-                after = [i for i, w in enumerate(words) if w.start > close][:6]
-                k = next((i for i in after if _verb(words[i].norm)), None)
-                if k is None:
-                    prev_close = close + 1
-                    continue  # quotation marks without a speech cue: a term or a title, not a quote
-                cue = Span(words[k].start, words[k].end)
-                stop = min(len(words), k + 9)
-                speaker_span = _speaker_after(words, k + 1, stop)
-                if speaker_span is None:
-                    speaker_span = named_before(para, open_) or last_speaker
-                    carried = speaker_span is not None
-            lead = len(text[inner.start:inner.end]) - len(text[inner.start:inner.end].lstrip())
-            trail = len(text[inner.start:inner.end]) - len(text[inner.start:inner.end].rstrip())
-            quote = Quote(inner.start + lead, inner.end - trail, "direct", cue, speaker_span,
-                          text[speaker_span.start:speaker_span.end] if speaker_span else "", carried)
-            quotes.append(quote)
-            if speaker_span is not None:
-                last_speaker = speaker_span
-            prev_close = close + 1
-        # reported speech: a verb, its subject, then "إن/أن …" to the end of the sentence, outside quotation marks
-        for i, w in enumerate(words):
-            if not _verb(w.norm) or any(o <= w.start <= c for o, c in covered):
-                continue
-            j = next((j for j in range(i + 1, min(len(words), i + 10)) if words[j].norm in reported), None)
+            j = None
+            for k in range(i + 1, min(len(words), i + _CUE_REACH)):
+                if words[k].norm in t.reported and not p.in_quote[k]:
+                    j = k
+                    break
+                if p.in_quote[k] and p.addressee(words[k].start):
+                    continue
+                if (_ends_sentence(text, words[k]) or p.in_quote[k] or p.is_cue(k)
+                        or text[words[k].end - words[k].raw_end_mark:words[k].end] == ":"):
+                    break
             if j is None or j + 1 >= len(words):
                 continue
-            sentence_end = next((k for k in range(j + 1, len(words)) if text[words[k].end - 1:words[k].end] in ".؟!"
-                                 or k == len(words) - 1), len(words) - 1)
-            if any(o <= words[j + 1].start <= c for o, c in covered) or sentence_end - j < 3:
+            last = p.clause_end(j + 1)
+            start, end = words[j + 1].start, words[last].end
+            end -= len(text[start:end]) - len(text[start:end].rstrip(" .؟!،,:"))
+            clause = text[start:end]
+            if (clause.count("«") > clause.count("»") or clause.count("“") > clause.count("”")
+                    or clause.count('"') % 2):
+                end += 1 if text[end:end + 1] in "»”\"" else 0  # "إن فرق الإنقاذ «تعمل …»، موضحاً": the closing mark
+            inner = next(((o, c) for o, c in p.marks if o < start + 1 and end - 1 <= c + 1), None)
+            if inner is not None or last - j < 2:
+                continue  # "إن «…»": the clause is the direct quote itself; "أن يكون": too short to be a claim
+            found.append((i, start, end, "indirect", j))
+            clauses.append((i, start, end))
+        prev_close = para.start
+        for open_, close in p.marks:
+            if open_ < para.start:
+                prev_close = close + 1
+                continue  # the end of a quote that began in an earlier paragraph
+            inner = Span(open_ + 1, close)
+            content = text[inner.start:inner.end].strip()
+            n_words = len(content.split())
+            lead = len(text[inner.start:inner.end]) - len(text[inner.start:inner.end].lstrip())
+            trail = len(text[inner.start:inner.end]) - len(text[inner.start:inner.end].rstrip())
+            start, end = inner.start + lead, inner.end - trail
+            if n_words < _MIN_QUOTE_WORDS or text[max(para.start, open_ - 2):open_].endswith(("لـ", " ل")):
+                continue  # "لـ«المرصد اليومي»": whom it was said to
+            host = max((c for c in clauses if c[1] <= open_ and close < c[2] + 1), key=lambda c: c[1], default=None)
+            if host is not None:  # a quoted phrase inside reported speech is that speaker's words
+                found.append((host[0], start, end, "direct", -1))
+                prev_close = close + 1
                 continue
-            speaker_span = _speaker_after(words, i + 1, j)
-            carried = False
-            if speaker_span is None:
-                speaker_span = named_before(para, w.start) or last_speaker
-                carried = speaker_span is not None
-            start, end = words[j + 1].start, words[sentence_end].end
-            end -= len(text[start:end]) - len(text[start:end].rstrip(" .؟!،,"))
-            quote = Quote(start, end, "indirect", Span(w.start, w.end), speaker_span,
-                          text[speaker_span.start:speaker_span.end] if speaker_span else "", carried)
-            quotes.append(quote)
-            if speaker_span is not None and not carried:
-                last_speaker = speaker_span
-    unique: dict[tuple[int, int], Quote] = {}
+            before = [k for k, w in enumerate(words) if prev_close <= w.start and w.end <= open_]
+            cue_index = None
+            for k in reversed(before[-_CUE_REACH:]):
+                if p.is_cue(k):
+                    cue_index = k
+                    break
+                if _ends_sentence(text, words[k]):
+                    break
+            if cue_index is not None:
+                found.append((cue_index, start, end, "direct", before[-1] + 1))
+                prev_close = close + 1
+                continue
+            after = [k for k, w in enumerate(words) if w.start > close][:6]
+            k = next((k for k in after if p.is_cue(k)), None)
+            if k is None or n_words < 3:
+                continue  # quotation marks without a speech cue: a term or a title, not a quote
+            found.append((k, start, end, "direct", min(len(words), k + 9)))
+            prev_close = close + 1
+        # speakers in reading order, so that "وأضاف:" takes the speaker of the quote before it
+        para_speaker: Span | None = None
+        resolved: dict[int, tuple[Span | None, bool]] = {}
+        for cue_index, start, end, kind, stop in sorted(found, key=lambda f: (f[0], f[4] < 0, f[1])):
+            if stop < 0:
+                speaker, carried = resolved.get(cue_index, (None, False))
+            elif cue_index in resolved:
+                speaker, carried = resolved[cue_index]
+            else:
+                speaker = p.after(cue_index, stop) or p.before(cue_index)
+                carried = speaker is None
+                if speaker is None:  # "وأضاف:", "وتابع", "وقال إنه": the previous speaker goes on
+                    speaker = para_speaker or p.named_before(words[cue_index].start) or last_speaker
+                resolved[cue_index] = (speaker, carried)
+            cue = Span(words[cue_index].start, words[cue_index].end)
+            quotes.append(Quote(start, end, kind, cue, speaker,
+                                text[speaker.start:speaker.end] if speaker else "", carried and speaker is not None))
+            if speaker is not None:
+                para_speaker = last_speaker = speaker
+    unique: dict[tuple[int, int, str], Quote] = {}
     for q in quotes:  # two cues before one reported clause ("أعرب … وقال إن …") give one quote: the nearer cue
-        if (q.start, q.end) not in unique or q.cue.start > unique[q.start, q.end].cue.start:
-            unique[q.start, q.end] = q
+        key = (q.start, q.end, q.kind)
+        if key not in unique or q.cue.start > unique[key].cue.start:
+            unique[key] = q
     return sorted(unique.values(), key=lambda q: q.start)
 
 
