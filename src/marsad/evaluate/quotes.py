@@ -81,6 +81,19 @@ def print_errors(errors: dict[str, dict[str, list[str]]]) -> None:
                 typer.echo(f"{layer:<12} {aid:<14} {m}")
 
 
+def emit_json_or_errors(result: dict[str, Any], as_json: bool, verbose: bool) -> bool:
+    """Shared front of ``eval quotes|time``: the JSON object (True: done), or the error list before a table."""
+    errors = result.pop("errors")
+    if as_json:
+        if verbose:
+            result["errors"] = errors
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return True
+    if verbose:
+        print_errors(errors)
+    return False
+
+
 @eval_app.command("quotes")
 def eval_quotes(
     gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False,
@@ -93,13 +106,8 @@ def eval_quotes(
     from rich.table import Table
 
     result = evaluate_quotes(gold)
-    if not verbose:
-        result.pop("errors")
-    if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False))
+    if emit_json_or_errors(result, as_json, verbose):
         return
-    if verbose:
-        print_errors(result.pop("errors"))
     q, a = result["quotes"], result["attributions"]
     table = Table(title=f"quotes and attributions: {result['articles']} articles ({gold})")
     for col in ("layer", "gold", "predicted", "matched", "P", "R", "F1", "accuracy"):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -54,16 +53,11 @@ def eval_time(
     from rich.console import Console
     from rich.table import Table
 
-    from .quotes import print_errors
+    from .quotes import emit_json_or_errors
 
     result = evaluate_times(gold)
-    if not verbose:
-        result.pop("errors")
-    if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False))
+    if emit_json_or_errors(result, as_json, verbose):
         return
-    if verbose:
-        print_errors(result.pop("errors"))
     t = result["times"]
     table = Table(title=f"time expressions: {result['articles']} articles ({gold})")
     for col in ("gold", "predicted", "matched", "P", "R", "F1", "resolved right", "granularity right"):
