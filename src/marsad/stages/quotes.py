@@ -84,9 +84,10 @@ class _Word:
     raw_end_mark: int = 0  # length of a closing ":" or "،" (or ",") glued to the word
 
 
-def _words(text: str, start: int, end: int) -> list[_Word]:
+def _words(text: str, start: int, end: int, norm: str | None = None) -> list[_Word]:
+    """``norm``: ``normalize(text[start:end])`` when the caller has it."""
     raw_tokens = list(_TOKEN.finditer(text, start, end))
-    norm_tokens = _TOKEN.findall(normalize(text[start:end]))
+    norm_tokens = _TOKEN.findall(normalize(text[start:end]) if norm is None else norm)
     if len(norm_tokens) != len(raw_tokens):  # a token of diacritics only vanished: map offsets one by one
         return _words_mapped(text, start, end)
     out = []
@@ -139,8 +140,7 @@ def _direct_quotes(text: str, start: int, end: int, limit: int | None = None) ->
     m = _OPEN_MARK.search(text, start, end)
     while m is not None:
         i = m.start()
-        closer = text[i] if text[i] == '"' else _OPEN[text[i]]
-        close = text.find(closer, i + 1, end)
+        close = text.find(_OPEN[text[i]], i + 1, end)
         if close > i + 1:
             found.append((i, close))
             m = _OPEN_MARK.search(text, close + 1, end)
@@ -170,12 +170,8 @@ def _continued(text: str, open_: int, end: int, limit: int) -> int | None:
         line_end = text.find("\n", para_start, limit)
         line_end = limit if line_end < 0 else line_end
         close = text.find(closer, para_start + 1, line_end)
-        if close > 0 and mark != '"':
+        if close > 0:
             return close
-        if mark == '"':
-            close = text.find('"', para_start + 1, line_end)
-            if close > 0:
-                return close
         pos = line_end
     return None
 
@@ -188,10 +184,10 @@ class _Paragraph:
     """The words of one paragraph and the speaker rules over them."""
 
     def __init__(self, text: str, para: Span, persons: Sequence[Span], limit: int | None = None,
-                 quoted_until: int = 0) -> None:
+                 quoted_until: int = 0, norm: str | None = None) -> None:
         self.text = text
         self.para = para
-        self.words = _words(text, para.start, para.end)
+        self.words = _words(text, para.start, para.end, norm)
         # a quote continued from an earlier paragraph covers the start of this one
         first = max(para.start, quoted_until)
         self.marks = ([(para.start - 1, quoted_until - 1)] if quoted_until > para.start else []) + \
@@ -322,10 +318,11 @@ def find_quotes(text: str, paragraphs: list[Span], persons: Sequence[Span] = ())
     gate = _tables().gate
     quoted_until = 0  # the end of a quote that runs on into later paragraphs
     for n, para in enumerate(paragraphs):
-        if not gate.search(normalize(text[para.start:para.end])):
+        norm = normalize(text[para.start:para.end])
+        if not gate.search(norm):
             continue
         limit = paragraphs[min(n + 3, len(paragraphs) - 1)].end
-        p = _Paragraph(text, para, persons, limit, quoted_until)
+        p = _Paragraph(text, para, persons, limit, quoted_until, norm)
         quoted_until = max([quoted_until] + [c + 1 for o, c in p.marks if c >= para.end])
         words, t = p.words, p.t
         # candidates: (cue index, span start, span end, kind, speaker-after stop index | None)
