@@ -45,6 +45,11 @@ def _cue_keys() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _reporting_verbs() -> frozenset[str]:
+    return frozenset(normalize(v) for v in speech.ATTRIBUTION_VERBS)
+
+
+@lru_cache(maxsize=1)
 def _agents() -> frozenset[str]:
     return frozenset(normalize(w) for w in speech.SOURCE_WORDS)
 
@@ -133,7 +138,7 @@ def from_quotes(text: str, quotes: Sequence[Any], found: Sequence[Attribution]) 
     هويته إن …", "محللون يقولون إن …": anonymous) and a reporting verb ("أفادت الوكالة بأن …", "نقلت الوكالة عن
     الدفاع المدني أن …"). Skips claims already attributed to the same source by a cue phrase."""
     _, _, anonymous = _patterns()
-    reporting = frozenset(normalize(v) for v in speech.ATTRIBUTION_VERBS)
+    reporting = _reporting_verbs()
     out: list[Attribution] = []
     for q in quotes:
         if q.kind != "indirect" or q.carried or q.speaker_span is None:
