@@ -168,3 +168,17 @@ def test_screenshots_for_the_readme(server: str, chrome) -> None:  # type: ignor
     page.goto(server + "/search?q=" + "كيم جون اون")
     page.screenshot(path=str(out / "search-page.png"), full_page=False)
     assert (out / "story-page.png").stat().st_size > 10_000
+
+
+def test_copy_graph_is_styled(server: str, chrome) -> None:  # type: ignore[no-untyped-def]
+    # the story page's "who copied whom" graph is the dossier's SVG (render/graph.py); its boxes need the same
+    # rules on the served page, where the CSP allows no inline style: SVG's default fill is black, over black labels
+    page = chrome
+    stories = page.request.get(server + "/api/stories?limit=200").json()["stories"]
+    many = max(stories, key=lambda s: s["articles"])
+    page.goto(f"{server}/stories/{many['id']}")
+    rect = page.locator("svg.reuse-graph rect").first
+    assert rect.count() == 1
+    fill = rect.evaluate("e => getComputedStyle(e).fill")
+    label = page.locator("svg.reuse-graph .g-outlet").first.evaluate("e => getComputedStyle(e).fill")
+    assert fill != label, (fill, label)
