@@ -49,20 +49,16 @@ def independent_sources(store: Store, story_id: str) -> int:
     return len({find(o) for o in parent})
 
 
-def _story_row(store: Store, r: Any) -> dict[str, Any]:
-    outlets = [x[0] for x in store.conn.execute(
-        "SELECT DISTINCT a.outlet FROM story_members m JOIN articles a ON a.seq = m.article WHERE m.story = ?"
-        " AND a.outlet IS NOT NULL ORDER BY a.outlet", (r["id"],))]
-    return {"id": r["id"], "label": r["label"], "start_date": r["start_date"], "end_date": r["end_date"],
-            "articles": r["n_articles"], "outlets": outlets, "n_outlets": r["n_outlets"],
-            "independent_sources": story_sources(store, r["id"])}
-
-
 def story_sources(store: Store, story_id: str) -> int:
     """A story's independent-source count for lists: the most independent origins behind any one of its facts
     (from the kept account), else the origins among its outlets (``independent_sources``)."""
     row = store.conn.execute("SELECT data FROM story_accounts WHERE story = ?", (story_id,)).fetchone()
-    facts = json.loads(row[0])["facts"] if row is not None else []
+    return _sources(store, story_id, None if row is None else row[0])
+
+
+def _sources(store: Store, story_id: str, account: str | None) -> int:
+    """``story_sources`` from the kept account's JSON (None: none kept), already read."""
+    facts = json.loads(account)["facts"] if account is not None else []
     if facts:
         return max(int(f["independent_sources"]) for f in facts)
     return independent_sources(store, story_id)
@@ -75,7 +71,18 @@ def stories(store: Store, limit: int = 20, offset: int = 0, min_articles: int = 
     rows = store.conn.execute(
         "SELECT * FROM stories WHERE n_articles >= ? ORDER BY coalesce(end_date, '') DESC, last_seq DESC LIMIT ?"
         " OFFSET ?", (min_articles, limit, offset)).fetchall()
-    return [_story_row(store, r) for r in rows], total
+    # the page's outlets and kept accounts in one query each, not one per story
+    ids = [r["id"] for r in rows]
+    outlets: dict[str, list[str]] = {sid: [] for sid in ids}
+    for sid, outlet in store.conn.execute(
+            f"SELECT DISTINCT m.story, a.outlet FROM story_members m JOIN articles a ON a.seq = m.article WHERE"
+            f" m.story IN ({_in(ids)}) AND a.outlet IS NOT NULL ORDER BY m.story, a.outlet", ids):
+        outlets[sid].append(outlet)
+    accounts = dict(store.conn.execute(f"SELECT story, data FROM story_accounts WHERE story IN ({_in(ids)})", ids)
+                    .fetchall())
+    return [{"id": r["id"], "label": r["label"], "start_date": r["start_date"], "end_date": r["end_date"],
+             "articles": r["n_articles"], "outlets": outlets[r["id"]], "n_outlets": r["n_outlets"],
+             "independent_sources": _sources(store, r["id"], accounts.get(r["id"]))} for r in rows], total
 
 
 def _reuse_dict(r: Any, ids: dict[int, str]) -> dict[str, Any]:
@@ -127,10 +134,10 @@ def dossier_of(store: Store, seqs: list[int], story_rows: list[Any] = ()) -> dic
         f"SELECT * FROM reuse WHERE a_article IN ({_in(seqs)}) AND b_article IN ({_in(seqs)})"
         " ORDER BY a_article, a_start, b_article, b_start", seqs + seqs)]
     story_dicts = []
+    outlets = sorted({a["outlet"] for a in articles if a["outlet"]})
     for s in story_rows:
         members = [{**_span(ids[m["article"]], m["start"], m["end"]), "unit": m["unit"]} for m in c.execute(
             "SELECT * FROM story_members WHERE story = ? ORDER BY article, start", (s["id"],)) if m["article"] in ids]
-        outlets = sorted({a["outlet"] for a in articles if a["outlet"]})
         story_dicts.append({"id": s["id"], "label": s["label"], "members": members, "start_date": s["start_date"],
                             "end_date": s["end_date"], "outlets": outlets, "summary": [], "timeline": [],
                             "facts": [], "independent_sources": story_sources(store, s["id"])})
@@ -196,14 +203,13 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
     a["quotes"] = d["quotes"]
     a["times"] = d["times"]
     a["attributions"] = d["attributions"]
-    a["reuse"] = [_reuse_dict(r, _ids_of(store, [r["a_article"], r["b_article"]])) for r in store.conn.execute(
-        "SELECT * FROM reuse WHERE a_article = ?1 OR b_article = ?1 ORDER BY a_article, a_start", (seq,))]
+    rows = store.conn.execute("SELECT * FROM reuse WHERE a_article = ?1 OR b_article = ?1 ORDER BY a_article,"
+                              " a_start", (seq,)).fetchall()
+    linked = sorted({x for r in rows for x in (r["a_article"], r["b_article"])})  # the other side's ids, at once
+    ids = {int(r[0]): r[1] for r in store.conn.execute(f"SELECT seq, id FROM articles WHERE seq IN ({_in(linked)})",
+                                                       linked)}
+    a["reuse"] = [_reuse_dict(r, ids) for r in rows]
     return a
-
-
-def _ids_of(store: Store, seqs: list[int]) -> dict[int, str]:
-    return {int(r[0]): r[1] for r in store.conn.execute(f"SELECT seq, id FROM articles WHERE seq IN ({_in(seqs)})",
-                                                         seqs)}
 
 
 def entities(store: Store, limit: int = 50, offset: int = 0, type: str | None = None,
