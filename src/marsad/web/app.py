@@ -32,6 +32,7 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
 ARTICLE_PAGE_CHARS = 100_000  # a long article is shown in pages of this many characters
 MAX_ID = 200
 MAX_INGEST_BYTES = 5_000_000
+MAX_REUSE_ROWS = 200  # reuse passages listed on a story page
 _TEMPLATES = Path(__file__).parent / "templates"
 
 # bidirectional controls (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): shown as visible marks, never obeyed, so an
@@ -263,11 +264,13 @@ def story_context(d: dict[str, Any]) -> dict[str, Any]:
         first = a["sentences"][0] if a["sentences"] else (a["body"][0] if a["body"] else None)
         a["lead"] = ({"article": a["id"], "start": first[0], "end": first[1],
                       "text": a["text"][first[0]:first[1]]} if first else None)
-    reuse = []
+    reuse: list[dict[str, Any]] = []
     for r in d["reuse"]:
+        if len(reuse) == MAX_REUSE_ROWS:
+            break  # the page shows no more: cut no more excerpts
         first, second = (r["b"], r["a"]) if r["earlier"] == "b" else (r["a"], r["b"])
         if first["article"] in by_id and second["article"] in by_id:
             reuse.append({**r, "first": first, "second": second, "excerpt": excerpt(d, first)})
-    return {"d": d, "story": story, "quotes": quotes_by_speaker(d), "reuse": reuse[:200],
+    return {"d": d, "story": story, "quotes": quotes_by_speaker(d), "reuse": reuse,
             "entity_groups": entity_groups(d), "timeline_chart": svg.coverage_timeline(d["articles"]),
             "copy_chart": reuse_graph_svg(d, story) if len(story["members"]) > 1 else None}
