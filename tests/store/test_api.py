@@ -93,3 +93,17 @@ def test_ingest_needs_a_token(db_copy: Path) -> None:
     assert again["added"] == [] and again["unchanged"] == 1
     with Store(db_copy, readonly=True) as store:
         assert read.article(store, "api-1")["stories"]  # type: ignore[index]
+
+
+def test_ingest_writer_closed_at_shutdown(db_copy: Path) -> None:
+    # POST /api/ingest opens one writing connection for the server's life; shutting the app down closes it (the
+    # last connection to close checkpoints the WAL and removes it: a writer left open would keep it)
+    line = json.dumps({"id": "api-2", "outlet": "وكالة الاختبار", "published": "2025-10-18",
+                       "text": "وقال وزير الموارد المائية إن أعمال ترميم سد تل الريحان ستستمر ثلاثة أشهر."},
+                      ensure_ascii=False)
+    with TestClient(create_app(db_copy, ingest_token="s3cret")) as client:
+        r = client.post("/api/ingest", content=(line + "\n").encode("utf-8"),
+                        headers={"Authorization": "Bearer s3cret"})
+        assert r.status_code == 200 and r.json()["added"] == ["api-2"], r.text
+        assert Path(f"{db_copy}-wal").exists()
+    assert not Path(f"{db_copy}-wal").exists()

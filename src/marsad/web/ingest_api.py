@@ -29,6 +29,14 @@ def add_ingest_route(app: FastAPI) -> None:
             holder["it"] = Ingester(Store(app.state.db))
         return holder["it"]
 
+    def close() -> None:  # the writing connection lives as long as the app
+        with lock:
+            it = holder.pop("it", None)
+            if it is not None:
+                it.store.close()
+
+    app.router.on_shutdown.append(close)
+
     @app.post("/api/ingest", summary="Add articles (JSON Lines body); needs the server's ingest token",
               status_code=200)
     async def api_ingest(request: Request) -> dict[str, Any]:
