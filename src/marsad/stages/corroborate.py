@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..groups import Groups
 from .claims import Claim, StoryClaims, media_key
 from .quantities import Quantity, conflicts
 
@@ -115,31 +116,6 @@ def _pairs(sim: np.ndarray, floor: float, extra: set[tuple[int, int]]) -> list[t
     return sorted(found | extra)
 
 
-class _Groups:
-    """Union-find over claims that remembers each group's members."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.members = {i: [i] for i in range(n)}
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            if len(self.members[ri]) < len(self.members[rj]):
-                ri, rj = rj, ri
-            self.parent[rj] = ri
-            self.members[ri].extend(self.members.pop(rj))
-
-    def groups(self) -> list[list[int]]:
-        return [sorted(m) for m in self.members.values()]
-
-
 def group_claims(view: StoryClaims) -> list[list[int]]:
     """Claims grouped when they say the same thing (claim indices, each group sorted)."""
     claims, sim = view.claims, view.similarity
@@ -159,7 +135,7 @@ def group_claims(view: StoryClaims) -> list[list[int]]:
         if copied or score >= LINK_SIMILARITY or ((i, j) in view.reused and score >= LINK_REUSE_SIMILARITY):
             candidates.append((1.0 + score if copied else score, i, j))
     candidates.sort(reverse=True)
-    groups = _Groups(len(claims))
+    groups = Groups(len(claims))
     for _, i, j in candidates:
         ri, rj = groups.find(i), groups.find(j)
         if ri == rj:
@@ -176,7 +152,7 @@ def group_claims(view: StoryClaims) -> list[list[int]]:
 def origins(view: StoryClaims, members: Sequence[int]) -> list[list[str]]:
     """The independent origins of a group of claims: article ids per origin, earliest first."""
     claims = view.claims
-    groups = _Groups(len(claims))
+    groups = Groups(len(claims))
     for x, i in enumerate(members):
         for j in members[x + 1:]:
             a, b = claims[i], claims[j]

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import SPEC_VERSION, __version__
 from ..account import build_account
+from ..groups import Groups
 from .gateway import Store
 from .records import article_from_row
 
@@ -31,22 +32,16 @@ def independent_sources(store: Store, story_id: str) -> int:
         "SELECT DISTINCT m.article, coalesce(a.outlet, a.id) FROM story_members m JOIN articles a ON a.seq ="
         " m.article WHERE m.story = ?", (story_id,)).fetchall()
     outlet_of = {int(r[0]): r[1] for r in rows}
-    parent = {o: o for o in outlet_of.values()}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    if len(parent) > 1:
+    index = {o: i for i, o in enumerate(sorted(set(outlet_of.values())))}
+    groups = Groups(len(index))
+    if len(index) > 1:
         for a, b in store.conn.execute(
                 "SELECT DISTINCT r.a_article, r.b_article FROM reuse r JOIN story_members ma ON ma.article ="
                 " r.a_article AND ma.story = ?1 JOIN story_members mb ON mb.article = r.b_article AND mb.story = ?1",
                 (story_id,)):
             if a in outlet_of and b in outlet_of:
-                parent[find(outlet_of[a])] = find(outlet_of[b])
-    return len({find(o) for o in parent})
+                groups.union(index[outlet_of[a]], index[outlet_of[b]])
+    return len(groups.members)
 
 
 def story_sources(store: Store, story_id: str) -> int:
