@@ -107,3 +107,20 @@ def test_ingest_writer_closed_at_shutdown(db_copy: Path) -> None:
         assert r.status_code == 200 and r.json()["added"] == ["api-2"], r.text
         assert Path(f"{db_copy}-wal").exists()
     assert not Path(f"{db_copy}-wal").exists()
+
+
+def test_links_carry_awkward_ids_as_one_path_segment(db_copy: Path) -> None:
+    """An article id from a file name or a JSONL record may hold "?", "#" or "/": links still reach it."""
+    odd = "خبر?نسخة#2/أ"
+    line = json.dumps({"id": odd, "outlet": "وكالة الاختبار", "published": "2025-10-18", "title": "عنوان",
+                       "text": "بدأت فرق الهندسة أعمال ترميم سد تل الريحان بعد انهياره الجزئي في وادي الغيم، "
+                               "وقال وزير الموارد المائية إن الأعمال ستستمر ثلاثة أشهر."}, ensure_ascii=False)
+    client = TestClient(create_app(db_copy, ingest_token="t"))
+    r = client.post("/api/ingest", content=(line + "\n").encode("utf-8"), headers={"Authorization": "Bearer t"})
+    assert r.status_code == 200 and r.json()["added"] == [odd]
+    page = client.get("/search", params={"q": "ترميم سد"}).text
+    from urllib.parse import quote
+
+    href = f'/articles/{quote(odd, safe="")}'
+    assert f'href="{href}?start=' in page
+    assert client.get(href).status_code == 200

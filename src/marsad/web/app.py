@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -48,6 +49,7 @@ def visible_controls(text: str) -> Markup:
 _env = Environment(loader=PackageLoader("marsad", "web/templates"), autoescape=select_autoescape(default=True,
                    default_for_string=True), trim_blocks=True, lstrip_blocks=True)
 _env.filters["visible_controls"] = visible_controls
+_env.filters["path"] = lambda value: quote(str(value), safe="")  # an id in a URL path ("?" and "#" escaped; article routes take "/" too)
 
 
 def segments(a: dict[str, Any], lo: int, hi: int, mark: tuple[int, int] | None) -> list[dict[str, Any]]:
@@ -148,7 +150,7 @@ def create_app(db: str | Path, ingest_token: str | None = None, max_ingest_bytes
             raise HTTPException(404, f"no story {story_id}")
         return d
 
-    @app.get("/api/articles/{article_id}", summary="An article with every annotation")
+    @app.get("/api/articles/{article_id:path}", summary="An article with every annotation")
     def api_article(s: StoreDep, article_id: str) -> dict[str, Any]:
         a = read.article(s, _check_id(article_id))
         if a is None:
@@ -208,7 +210,7 @@ def create_app(db: str | Path, ingest_token: str | None = None, max_ingest_bytes
             raise HTTPException(404, f"لا توجد قصة {story_id}")
         return _page("story.html.j2", **story_context(d))
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(s: StoreDep, article_id: str, start: int | None = Query(None, ge=0),
                      end: int | None = Query(None, ge=0), page: int | None = Query(None, ge=0)) -> HTMLResponse:
         a = read.article(s, _check_id(article_id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -95,7 +96,8 @@ def coverage_timeline(articles: list[dict[str, Any]]) -> Markup:
         k = stacked[outlet, d]
         stacked[outlet, d] += 1
         x, y = x_of(d) - 9 * k, top + i * row + row / 2
-        body.append(f'<a href="/articles/{escape(a["id"])}"><circle cx="{x:.0f}" cy="{y:.0f}" r="7"'
+        href = escape(quote(a["id"], safe=""))
+        body.append(f'<a href="/articles/{href}"><circle cx="{x:.0f}" cy="{y:.0f}" r="7"'
                     f' fill="{PALETTE[i % len(PALETTE)]}"><title>{escape(a.get("title") or a["id"])} ·'
                     f' {escape(str(d))}</title></circle></a>')
     for d in sorted({first, last}):
