@@ -49,7 +49,8 @@ def visible_controls(text: str) -> Markup:
 _env = Environment(loader=PackageLoader("marsad", "web/templates"), autoescape=select_autoescape(default=True,
                    default_for_string=True), trim_blocks=True, lstrip_blocks=True)
 _env.filters["visible_controls"] = visible_controls
-_env.filters["path"] = lambda value: quote(str(value), safe="")  # an id in a URL path ("?" and "#" escaped; article routes take "/" too)
+# an id in a URL path: "?", "#" and "/" escaped (article routes also accept a decoded "/")
+_env.filters["path"] = lambda value: quote(str(value), safe="")
 
 
 def segments(a: dict[str, Any], lo: int, hi: int, mark: tuple[int, int] | None) -> list[dict[str, Any]]:
