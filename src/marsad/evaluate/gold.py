@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..render import shorten
 from ..stages.normalize import normalize
 
 SHARED_VAR = "${MARSAD_SHARED}"
@@ -162,11 +163,6 @@ def _by_article(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _short(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n] + "…"
-
-
 def score_spans(gold: Gold, dossier: dict[str, Any], gold_key: str, predicted: list[dict[str, Any]],
                 compatible: Callable[[dict[str, Any], dict[str, Any]], bool],
                 right: Callable[[dict[str, Any], dict[str, Any]], bool],
@@ -193,15 +189,15 @@ def score_spans(gold: Gold, dossier: dict[str, Any], gold_key: str, predicted: l
                 part.matched += 1
                 part.right += ok
             if not ok:
-                total.error(aid, f"wrong  «{_short(g_items[i]['text'])}»: gold {describe(g_items[i])}, "
+                total.error(aid, f"wrong  «{shorten(g_items[i]['text'], 61)}»: gold {describe(g_items[i])}, "
                                  f"got {describe(p_items[j])}")
         for i, g in enumerate(g_items):
             if subset is not None and subset(g):
                 part.gold += 1
             if i not in matched_g:
-                total.error(aid, f"missed «{_short(g['text'])}» ({describe(g)})")
+                total.error(aid, f"missed «{shorten(g['text'], 61)}» ({describe(g)})")
         for j, p in enumerate(p_items):
             if j not in matched_p:
                 words = texts.get(aid, "")[p["start"]:p["end"]]
-                total.error(aid, f"extra  «{_short(words)}» ({describe(p)})")
+                total.error(aid, f"extra  «{shorten(words, 61)}» ({describe(p)})")
     return total, part

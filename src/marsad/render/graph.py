@@ -14,17 +14,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from . import shorten
+
 COLUMN, ROW = 170, 64
 NODE_W, NODE_H = 140, 44
 PAD = 20
 STYLE = {"verbatim": ("#b91c1c", 3.0, ""), "near_copy": ("#c2410c", 2.0, ""), "paraphrase": ("#6b7280", 1.5, "5 4")}
 TITLE = "من نقل عن من: مقالات القصة وروابط إعادة النشر (الأسبق ← اللاحق)"
 RANK = {"verbatim": 0, "near_copy": 1, "paraphrase": 2}
-
-
-def _short(text: str, n: int = 22) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def reuse_edges(d: dict[str, Any], story: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,8 +111,8 @@ def reuse_graph_svg(d: dict[str, Any], story: dict[str, Any]) -> Markup:
         outlet = outlets.get(unit_article[u], "")
         parts.append(f'<g class="g-node"><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
                      f'<text x="{x + NODE_W / 2}" y="{y + 18}" text-anchor="middle" class="g-outlet">'
-                     f"{escape(_short(outlet or u))}</text>"
+                     f"{escape(shorten(outlet or u, 22))}</text>"
                      f'<text x="{x + NODE_W / 2}" y="{y + 35}" text-anchor="middle" class="g-id">'
-                     f"{escape(_short(u, 16))}</text><title>{escape(outlet)} · {escape(u)}</title></g>")
+                     f"{escape(shorten(u, 16))}</text><title>{escape(outlet)} · {escape(u)}</title></g>")
     parts.append("</svg>")
     return Markup("".join(parts))

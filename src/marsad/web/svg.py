@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from ..render import shorten
+
 PALETTE = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7480", "#6e7781", "#fb8500",
            "#3d5a80"]
 
@@ -27,10 +29,6 @@ def _svg(width: int, height: int, body: list[str], title: str) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img"'
         f' aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>{"".join(body)}</svg>')
-
-
-def _short(text: str, n: int = 28) -> str:
-    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def activity_chart(activity: dict[str, Any], max_outlets: int = 12) -> Markup:
@@ -52,7 +50,7 @@ def activity_chart(activity: dict[str, Any], max_outlets: int = 12) -> Markup:
     for i, (outlet, days) in enumerate(outlets):
         y = top + i * cell
         body.append(f'<text x="{width - 6}" y="{y + cell * 0.7:.0f}" font-size="12" text-anchor="start"'
-                    f' direction="rtl">{escape(_short(outlet))}</text>')
+                    f' direction="rtl">{escape(shorten(outlet, 28))}</text>')
         for j, d in enumerate(dates):
             n = days.get(d, 0)
             x = width - label_w - (j + 1) * cell
@@ -86,7 +84,7 @@ def coverage_timeline(articles: list[dict[str, Any]]) -> Markup:
         y = top + i * row + row / 2
         body.append(f'<line x1="15" x2="{plot_w + 15}" y1="{y:.0f}" y2="{y:.0f}" stroke="#d0d7de"/>')
         body.append(f'<text x="{width - 6}" y="{y + 4:.0f}" font-size="12" direction="rtl" text-anchor="start">'
-                    f'{escape(_short(outlet))}</text>')
+                    f'{escape(shorten(outlet, 28))}</text>')
     stacked: dict[tuple[str, date], int] = defaultdict(int)
     for a, d in dated:
         if d is None:
