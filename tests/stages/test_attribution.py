@@ -59,3 +59,10 @@ def test_claims_through_reported_speech() -> None:
     assert [(text[a.claim.start:a.claim.end], text[a.source.start:a.source.end], a.anonymous) for a in derived] == [
         ("قسماً من السد انهار في الساعات الأولى من الصباح", "وكالة النهار للأنباء", False),
         ("الإنذار الأول لم يصل إلى السكان في الوقت المناسب", "مسؤول طلب عدم الكشف عن هويته", True)]
+
+
+def test_unnamed_media_with_or_without_the_article_are_anonymous() -> None:
+    for media in ("وسائل إعلام رسمية", "وسائل الإعلام الرسمية"):
+        text = f"وصل الوفد إلى العاصمة مساء الأحد، بحسب {media}."
+        ((_, source, _, anonymous),) = attributions(text)
+        assert source.startswith(media.split()[0]) and anonymous, (media, source)
