@@ -1,20 +1,24 @@
 """The NER tagger core: tokenization with offsets, CRF features, and the shipped crfsuite model.
 
 Shared by training (``training/ner/train.py``) and inference (``marsad.stages.entities``), so the features a model
-was trained with are exactly the ones it sees at run time. Runtime needs only ``python-crfsuite`` and the files in
-``marsad/models/ner/`` (no torch).
+was trained with are exactly the ones it sees at run time. Runtime needs only numpy and the files in
+``marsad/models/ner/`` (no torch): the crfsuite model files are read and decoded here (``CRFModel``), python-crfsuite
+is needed only to train them.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
+
+import numpy as np
 
 from ..doc import Article, Mention, Span
 from ..options import Options
@@ -129,6 +133,7 @@ _CONTEXT_KEEP = ("n=", "s=", "sh=", "g", "cl=", "x2=", "k", "ck")
 
 
 _OFFSETS = (-2, -1, 1, 2)
+_OFFSET_RE = re.compile(r"(-?[0-9])\D")  # the offset in front of a context feature's name
 
 
 class Featurizer:
@@ -193,37 +198,290 @@ def load_gazetteers(path: Path) -> dict[str, Gazetteer]:
     return {name: Gazetteer(words) for name, words in data.items()}
 
 
+class CRFModel:
+    """A crfsuite CRF1d model read straight from its file: weights as numpy arrays, Viterbi done here.
+
+    Scoring is the same sum of attribute weights crfsuite computes, so tags match crfsuite's (it breaks Viterbi
+    ties towards the lowest label id, as ``argmax`` does). Reading the file ourselves lets the tagger sum the
+    weights of a word's features once per word type instead of once per token.
+    """
+
+    def __init__(self, path: Path) -> None:
+        buf = path.read_bytes()
+        (magic, _, kind, _, _, n_labels, n_attrs, off_feat, off_labels, off_attrs, _, _) = struct.unpack_from(
+            "<4sI4sIIIIIIIII", buf, 0)
+        if magic != b"lCRF" or kind != b"FOMC":
+            raise ValueError(f"{path}: not a crfsuite CRF1d model")
+        self.labels = _cqdb_strings(buf, off_labels)
+        assert len(self.labels) == n_labels
+        # attribute -> row; the extra last row stays zero (an attribute the model never saw)
+        self.attrs: dict[str, int] = {a: i for i, a in enumerate(_cqdb_strings(buf, off_attrs))}
+        self.zero = n_attrs
+        chunk, _, n_feat = struct.unpack_from("<4sII", buf, off_feat)
+        assert chunk == b"FEAT"
+        dt = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("w", "<f8")])
+        feats = np.frombuffer(buf, dtype=dt, count=n_feat, offset=off_feat + 12)
+        state = feats[feats["type"] == 0]
+        trans = feats[feats["type"] == 1]
+        self.state = np.zeros((n_attrs + 1, n_labels))
+        np.add.at(self.state, (state["src"], state["dst"]), state["w"])
+        self.trans = np.zeros((n_labels, n_labels))
+        np.add.at(self.trans, (trans["src"], trans["dst"]), trans["w"])
+        # Context features are a neighbour's own feature behind its offset ("-1n=..." is "n=..." one word to
+        # the left; own features never start with a digit or "-"). ``combo[base[x]]`` holds, for a feature x,
+        # its weights as the token's own feature (slot 0) and at each offset of _OFFSETS (slots 1..): a word's
+        # contribution to itself and to every neighbour is then one sum over its own features.
+        self.base: dict[str, int] = {}
+        slot = {d: o for o, d in enumerate(_OFFSETS, 1)}
+        where: list[tuple[int, int, int]] = []  # (base id, slot, attribute row)
+        for a, r in self.attrs.items():
+            k, name = 0, a
+            m = _OFFSET_RE.match(a)
+            if m and int(m.group(1)) in slot:
+                k, name = slot[int(m.group(1))], a[m.end(1):]
+            where.append((self.base.setdefault(name, len(self.base)), k, r))
+        self.combo = np.zeros((len(self.base) + 1, 1 + len(_OFFSETS), n_labels))  # last row: unknown, zero
+        if where:
+            b, k, r = (np.asarray(x) for x in zip(*where, strict=True))
+            self.combo[b, k] = self.state[r]
+        self.unknown = len(self.base)
+
+    def sums(self, groups: Iterable[Iterable[str]]) -> Any:
+        """Per group of features (a word's own features, or a token's document features): the summed weights as
+        own features and as seen from each offset, (groups, 1 + len(_OFFSETS), labels), in one numpy call."""
+        get = self.base.get
+        unknown = self.unknown
+        flat: list[int] = []
+        starts: list[int] = []
+        for g in groups:  # each group also gets the zero row so that none is empty (reduceat needs that)
+            starts.append(len(flat))
+            flat.extend(r for r in map(get, g) if r is not None)
+            flat.append(unknown)
+        return np.add.reduceat(self.combo[flat], starts, axis=0)
+
+    def viterbi(self, scores: Any, lengths: Sequence[int]) -> list[list[str]]:
+        """Best label sequences of sentences whose state scores are stacked in ``scores`` (sum(lengths), labels),
+        all sentences decoded together: at step t only the sentences longer than t advance."""
+        n = len(lengths)
+        if n == 0:
+            return []
+        lens = np.asarray(lengths, dtype=np.int64)
+        order = np.argsort(-lens, kind="stable")  # longest first: the active ones are a prefix
+        lens_o = lens[order]
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        starts_o = starts[order]
+        delta = scores[starts_o].copy()  # (n, L): best score of a path ending in each label
+        backs = []
+        for t in range(1, int(lens_o[0]) if n else 0):
+            k = int(np.searchsorted(-lens_o, -t, side="left"))  # sentences with length > t
+            cand = delta[:k, :, None] + self.trans  # previous label i -> label j
+            bp = cand.argmax(axis=1)  # first maximum: the lowest label id on a tie, as crfsuite
+            delta[:k] = cand.max(axis=1) + scores[starts_o[:k] + t]
+            backs.append(bp)
+        best = delta.argmax(axis=1)
+        path = np.empty(int(lens.sum()), dtype=np.int64)
+        y = best.copy()
+        path[starts_o + lens_o - 1] = y
+        for t in range(len(backs), 0, -1):  # backs[t-1] maps the label at t to the one at t-1
+            k = backs[t - 1].shape[0]
+            # sentences ending at t start their path here; the longer ones follow their back-pointers
+            y[:k] = np.where(lens_o[:k] - 1 == t, best[:k], y[:k])
+            y[:k] = backs[t - 1][np.arange(k), y[:k]]
+            path[starts_o[:k] + t - 1] = y[:k]
+        labels = self.labels
+        flat = [labels[i] for i in path.tolist()]
+        out = []
+        pos = 0
+        for m in lengths:
+            out.append(flat[pos:pos + m])
+            pos += m
+        return out
+
+
+def _cqdb_strings(buf: bytes, off: int) -> list[str]:
+    """The strings of a crfsuite CQDB chunk (labels or attributes) in id order, via its id -> record table."""
+    _, _, _, _, n, bwd = struct.unpack_from("<4sIIIII", buf, off)
+    out = []
+    for rec in struct.unpack_from(f"<{n}I", buf, off + bwd):
+        _, size = struct.unpack_from("<II", buf, off + rec)
+        out.append(buf[off + rec + 8:off + rec + 7 + size].decode("utf-8"))  # size counts the final NUL
+    return out
+
+
+def _append(table: Any, used: int, rows: Any) -> Any:
+    """``table`` with ``rows`` written after its first ``used`` rows, reallocated (doubling) when full."""
+    need = used + len(rows)
+    if need > len(table):
+        bigger = np.zeros((max(need, 2 * len(table), 1024), *table.shape[1:]))
+        bigger[:used] = table[:used]
+        table = bigger
+    table[used:need] = rows
+    return table
+
+
+class _Scorer:
+    """Per-word-type score vectors of one CRF: for word id k, ``table[k, 0]`` is the sum of its own feature
+    weights and ``table[k, o]`` that of its context features as seen from a token at offset ``_OFFSETS[o - 1]``.
+    The second pass's per-token document features get the same treatment in ``extra_table``."""
+
+    def __init__(self, model: CRFModel) -> None:
+        self.model = model
+        self.table = np.zeros((0, 1 + len(_OFFSETS), len(model.labels)))
+        self.size = 0  # rows of ``table`` in use (it grows by doubling)
+        self.bound = model.combo[model.base.get("BOUND", model.unknown)]  # "-2BOUND"...: no word there
+        self.extra: dict[tuple[str, ...], int] = {}  # document features -> row of extra_table
+        self.extra_table = np.zeros((0, 1 + len(_OFFSETS), len(model.labels)))
+
+    def grow(self, words: Sequence[list[str]]) -> None:
+        """Add the rows of newly seen words (their own feature strings, ``word_features``)."""
+        if words:
+            self.table = _append(self.table, self.size, self.model.sums(words))
+            self.size += len(words)
+
+    def extra_rows(self, extra: Sequence[Sequence[str]]) -> list[int]:
+        """Rows of the second pass's per-token document features (few distinct combinations: cached)."""
+        out = []
+        new: list[tuple[str, ...]] = []
+        for e in extra:
+            key = tuple(e)
+            row = self.extra.get(key)
+            if row is None:
+                row = self.extra[key] = len(self.extra)
+                new.append(key)
+            out.append(row)
+        if new:
+            self.extra_table = _append(self.extra_table, len(self.extra) - len(new), self.model.sums(new))
+        return out
+
+    def scores(self, ids: Any, sent: Any, pos: Any, lens: Any, norms: Sequence[str],
+               extra: Any = None) -> Any:
+        """State scores (tokens, labels) of the tokens of several sentences laid end to end: word ids ``ids``,
+        each token's sentence ``sent`` and position ``pos`` in it, sentence lengths ``lens``."""
+        n = len(ids)
+        size = lens[sent]  # each token's sentence length
+        s = self.table[ids, 0].copy()
+        tables = [(self.table, ids, True)]
+        if extra is not None:
+            s += self.extra_table[extra, 0]
+            tables.append((self.extra_table, extra, False))
+        for o, d in enumerate(_OFFSETS, 1):
+            inside = (pos + d >= 0) & (pos + d < size)
+            j = np.nonzero(inside)[0]
+            for table, rows, bounded in tables:
+                s[j] += table[rows[j + d], o]
+                if bounded:
+                    s[~inside] += self.bound[o]
+        # word bigrams: "bi-=prev|this" on the second word of a pair, "bi+=this|next" on the first
+        attrs = self.model.attrs
+        state = self.model.state
+        at, rows = [], []
+        for i in range(1, n):
+            if pos[i]:
+                key = f"{norms[i - 1]}|{norms[i]}"
+                r = attrs.get("bi-=" + key)
+                if r is not None:
+                    at.append(i)
+                    rows.append(r)
+                r = attrs.get("bi+=" + key)
+                if r is not None:
+                    at.append(i - 1)
+                    rows.append(r)
+        if at:
+            np.add.at(s, at, state[rows])
+        return s
+
+
 class Tagger:
-    """The shipped CRF tagger: ``tag(tokens) -> BIO tags``."""
+    """The shipped CRF tagger: ``tag(tokens) -> BIO tags``.
+
+    Each word type is featurized and scored once (its own weights and its contribution to each neighbour, per
+    model); a sentence then costs a few array sums and one Viterbi pass over all sentences at once.
+    """
+
+    MAX_WORDS: ClassVar[int] = 200_000  # word types kept before the caches start over (bounded memory)
 
     def __init__(self, model_dir: Path = MODEL_DIR, *, model_file: Path | None = None,
                  gazetteers: dict[str, dict[str, list[str]]] | None = None,
                  clusters: dict[str, list[int]] | None = None) -> None:
         """The model in ``model_dir``; training passes its own file, lists and clusters instead."""
-        import pycrfsuite  # runtime dependency; imported here so importing marsad stays cheap
-
         if gazetteers is None:
             self.gaz = load_gazetteers(model_dir / "gazetteers.json")
             clusters_path = model_dir / "clusters.json"
             clusters = json.loads(clusters_path.read_text(encoding="utf-8")) if clusters_path.is_file() else None
         else:
             self.gaz = {k: Gazetteer(v) for k, v in gazetteers.items()}
-        self.featurize = Featurizer(self.gaz, clusters)
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model_file or model_dir / "crf.model"))
-        self._second: Any = None  # the stacked pass over document features, when the model has one
+        self.clusters = clusters
+        self.featurize = Featurizer(self.gaz, clusters)  # feature strings, as training sees them
+        self._first = CRFModel(model_file or model_dir / "crf.model")
         second = (model_file.with_suffix(".pass2") if model_file else model_dir / "crf2.model")
-        if second.is_file():
-            self._second = pycrfsuite.Tagger()
-            self._second.open(str(second))
+        # the stacked pass over document features, when the model has one
+        self._second: CRFModel | None = CRFModel(second) if second.is_file() else None
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._norms: list[str] = []
+        self._keys: list[list[str]] = []  # document keys (``_doc_keys``) per word id
+        self._scorers = [_Scorer(m) for m in (self._first, self._second) if m is not None]
+
+    def _word_ids(self, sentences: Sequence[Sequence[str]]) -> list[list[int]]:
+        if len(self._ids) > self.MAX_WORDS:
+            self._reset()
+        ids = self._ids
+        new: list[str] = []
+        out = []
+        for toks in sentences:
+            row = []
+            for t in toks:
+                i = ids.get(t)
+                if i is None:
+                    i = ids[t] = len(ids)
+                    new.append(t)
+                row.append(i)
+            out.append(row)
+        if new:
+            words = []
+            for t in new:
+                own = word_features(t, self.gaz, self.clusters)
+                words.append(own)
+                n = own[1][2:]  # "n=<normalized word>"
+                self._norms.append(n)
+                self._keys.append([strip_al(n)] + [strip_al(rest) for _, rest in clitic_splits(n)
+                                                   if len(rest) >= 3])
+            for sc in self._scorers:
+                sc.grow(words)
+        return out
+
+    def _decode(self, scorer: _Scorer, ids: list[list[int]], extra: list[list[list[str]]] | None = None
+                ) -> list[list[str]]:
+        lengths = [len(s) for s in ids]
+        flat = np.fromiter((i for s in ids for i in s), dtype=np.int64)
+        if not len(flat):
+            return [[] for _ in ids]
+        lens = np.asarray(lengths, dtype=np.int64)
+        sent = np.repeat(np.arange(len(ids)), lens)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+        pos = np.arange(len(flat)) - starts[sent]
+        norms = self._norms
+        words = [norms[i] for i in flat.tolist()]
+        ex = None
+        if extra is not None:
+            ex = np.asarray(scorer.extra_rows([e for s in extra for e in s]), dtype=np.int64)
+        scores = scorer.scores(flat, sent, pos, lens, words, ex)
+        nonempty = [m for m in lengths if m]
+        tags = iter(scorer.model.viterbi(scores, nonempty))
+        return [next(tags) if m else [] for m in lengths]
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         if not tokens:
             return []
-        return list(self._tagger.tag(self.featurize(tokens)))
+        return self._decode(self._scorers[0], self._word_ids([tokens]))[0]
 
     def tag_many(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
-        return [self.tag(s) for s in sentences]
+        """First-pass tags of independent sentences (decoded together)."""
+        sentences = list(sentences)
+        return self._decode(self._scorers[0], self._word_ids(sentences))
 
     def tag_document(self, sentences: Sequence[Sequence[str]], window: int = 10,
                      propagate: bool = True) -> list[list[str]]:
@@ -233,34 +491,36 @@ class Tagger:
         become features of a second CRF. With ``propagate``, a word tagged as (part of) a name within ``window``
         sentences is also tagged where the CRF missed it (a bare surname, a clitic form).
         """
-        feats = [self.featurize(s) for s in sentences]
-        tags = [list(self._tagger.tag(f)) if f else [] for f in feats]
-        if self._second is not None:  # same word features, plus the document features of the first pass
-            extra = document_features(sentences, tags, window)
-            tags = [list(self._second.tag([a + b for a, b in zip(f, extra_context(ex), strict=True)])) if f else []
-                    for f, ex in zip(feats, extra, strict=True)]
+        ids = self._word_ids(sentences)
+        tags = self._decode(self._scorers[0], ids)
+        if len(self._scorers) > 1:  # same word features, plus the document features of the first pass
+            keys = self._keys
+            extra = document_features(sentences, tags, window, [[keys[i] for i in s] for s in ids])
+            tags = self._decode(self._scorers[1], ids, extra)
         if not propagate:
             return tags
+        norms = self._norms
         found: list[dict[str, str]] = []
-        for toks, tt in zip(sentences, tags, strict=True):
+        for row, tt in zip(ids, tags, strict=True):
             names: dict[str, str] = {}
             for i, j, typ in bio_spans(tt):
-                for w in _propagation_words([normalize(x) for x in toks[i:j]], typ):
+                for w in _propagation_words([norms[x] for x in row[i:j]], typ):
                     names.setdefault(w, typ)
             found.append(names)
         out = []
-        for k, (toks, tt) in enumerate(zip(sentences, tags, strict=True)):
+        for k, (row, tt) in enumerate(zip(ids, tags, strict=True)):
             names = {}
             for d in found[max(0, k - window):k + window + 1]:
                 for w, typ in d.items():
                     names.setdefault(w, typ)
             new = list(tt)
-            for i, tok in enumerate(toks):
-                if new[i] != "O":
-                    continue
-                typ = _name_type(names, normalize(tok))[0]
-                if typ is not None:
-                    new[i] = ("I-" if typ == "PERS" and i and new[i - 1][2:] == typ else "B-") + typ
+            if names:
+                for i, x in enumerate(row):
+                    if new[i] != "O":
+                        continue
+                    typ = _name_type(names, norms[x])[0]
+                    if typ is not None:
+                        new[i] = ("I-" if typ == "PERS" and i and new[i - 1][2:] == typ else "B-") + typ
             out.append(new)
         return out
 
@@ -271,37 +531,54 @@ def _doc_keys(tok: str) -> list[str]:
 
 
 def document_features(sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]],
-                      window: int = 10) -> list[list[list[str]]]:
+                      window: int = 10, keys: Sequence[Sequence[Sequence[str]]] | None = None
+                      ) -> list[list[list[str]]]:
     """Per token: its first-pass label and how the same word (clitics and ال aside) was labelled elsewhere within
     ``window`` sentences: the majority label ("dm=", ties to an entity type, then by name) and every entity type
-    seen ("dh=")."""
-    keys = [[_doc_keys(t) for t in toks] for toks in sentences]
+    seen ("dh="). ``keys`` are the tokens' ``_doc_keys`` when the caller has them cached."""
+    if keys is None:
+        keys = [[_doc_keys(t) for t in toks] for toks in sentences]
     labels = [[t[2:] if t != "O" else "O" for t in tt] for tt in tags]
     counts: dict[str, dict[str, int]] = {}  # key -> label -> count, over the sliding window
 
     def add(i: int, sign: int) -> None:
         for ks, label in zip(keys[i], labels[i], strict=True):
             for key in ks:
-                c = counts.setdefault(key, {})
+                c = counts.get(key)
+                if c is None:
+                    c = counts[key] = {}
                 c[label] = c.get(label, 0) + sign
 
     n = len(sentences)
     for i in range(min(window + 1, n)):
         add(i, 1)
     out: list[list[list[str]]] = []
+    p1 = {t: f"p1={t}" for t in {t for tt in tags for t in tt}}
     for i in range(n):
         if i - window - 1 >= 0:
             add(i - window - 1, -1)
         if i > 0 and i + window < n:
             add(i + window, 1)
         feats = []
-        for ks, label in zip(keys[i], labels[i], strict=True):
-            f = [f"p1={tags[i][len(feats)]}"]
-            seen = [(c - (lab == label), lab != "O", lab) for lab, c in counts.get(ks[0], {}).items()]
-            seen = [x for x in seen if x[0] > 0]
-            if seen:
-                f.append(f"dm={max(seen)[2]}")
-                f += [f"dh={lab}" for _, ent, lab in sorted(seen, key=lambda x: x[2]) if ent]
+        for ks, label, tag in zip(keys[i], labels[i], tags[i], strict=True):
+            f = [p1[tag]]
+            c = counts.get(ks[0])
+            if c:
+                best: tuple[int, bool, str] | None = None  # (count elsewhere, is an entity, label): max wins
+                ents = []
+                for lab, k in c.items():
+                    if lab == label:
+                        k -= 1  # this token itself
+                    if k > 0:
+                        cand = (k, lab != "O", lab)
+                        if best is None or cand > best:
+                            best = cand
+                        if lab != "O":
+                            ents.append(lab)
+                if best is not None:
+                    f.append(f"dm={best[2]}")
+                    if ents:
+                        f += [f"dh={lab}" for lab in sorted(ents)]
             feats.append(f)
         out.append(feats)
     return out
@@ -383,7 +660,16 @@ def tag_text(tagger: Tagger, text: str, start: int, end: int, unit: str = "") ->
 
 def tag_sentences(tagger: Tagger, text: str, sentences: Sequence[Span], unit: str = "") -> list[Mention]:
     """Mentions in the sentences of one unit (tagged together: the second pass looks across sentences)."""
-    all_spans = [[(a + s.start, b + s.start) for a, b in tokenize(text[s.start:s.end])] for s in sentences]
+    return tag_spans(tagger, text, [_token_spans(text, s) for s in sentences], unit)
+
+
+def _token_spans(text: str, sent: Span) -> list[tuple[int, int]]:
+    return [(a + sent.start, b + sent.start) for a, b in tokenize(text[sent.start:sent.end])]
+
+
+def tag_spans(tagger: Tagger, text: str, all_spans: Sequence[list[tuple[int, int]]], unit: str = ""
+              ) -> list[Mention]:
+    """Mentions in consecutive sentences given as their token spans in ``text``."""
     all_tokens = [[text[a:b] for a, b in spans] for spans in all_spans]
     out: list[Mention] = []
     for spans, tokens, tags in zip(all_spans, all_tokens, tagger.tag_document(all_tokens, propagate=False),
@@ -423,10 +709,12 @@ class TagEntities:
             if unit is not None:
                 by_unit.setdefault(unit, []).append(sent)
         mentions: list[Mention] = []
+        tokens: dict[str, list[list[tuple[int, int]]]] = {}  # tokenized once, for tagging and propagation
         for unit, sents in by_unit.items():
-            mentions.extend(tag_sentences(tagger, article.text, sents, unit))
+            tokens[unit] = [_token_spans(article.text, s) for s in sents]
+            mentions.extend(tag_spans(tagger, article.text, tokens[unit], unit))
         mentions.sort(key=lambda m: (m.start, m.end))
-        article.mentions = _split_adjacent_persons(article, _propagate(article, mentions))
+        article.mentions = _split_adjacent_persons(article, _propagate(article, mentions, tokens))
         return article
 
 
@@ -473,8 +761,10 @@ def _name_type(names: dict[str, str], norm: str) -> tuple[str | None, int]:
     return None, 0
 
 
-def _propagate(article: Article, mentions: list[Mention]) -> list[Mention]:
-    """Tag other uses of a name the model found elsewhere in the same unit but missed there (a bare surname)."""
+def _propagate(article: Article, mentions: list[Mention],
+               tokens: dict[str, list[list[tuple[int, int]]]] | None = None) -> list[Mention]:
+    """Tag other uses of a name the model found elsewhere in the same unit but missed there (a bare surname).
+    ``tokens``: the token spans of each unit's sentences, when the caller has them."""
     names_of: dict[str, dict[str, str]] = {}  # unit -> normalized word -> type
     for m in mentions:
         for w in _propagation_words(normalize(article.text[m.start:m.end]).split(), m.type):
@@ -485,19 +775,25 @@ def _propagate(article: Article, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         covered[m.start:m.end] = b"\x01" * (m.end - m.start)
     extra: list[Mention] = []
-    regions = article.analysed_regions()
-    for sent in article.sentences:
-        unit = next((u for u, bodies in regions if any(b.contains(sent) for b in bodies)), None)
-        if unit is None:
+    if tokens is None:
+        tokens = {}
+        regions = article.analysed_regions()
+        for sent in article.sentences:
+            unit = next((u for u, bodies in regions if any(b.contains(sent) for b in bodies)), None)
+            if unit is not None:
+                tokens.setdefault(unit, []).append(_token_spans(article.text, sent))
+    for unit, sents in tokens.items():
+        names = names_of.get(unit)
+        if not names:
             continue
-        for a, b in tokenize(article.text[sent.start:sent.end]):
-            a, b = a + sent.start, b + sent.start
-            if any(covered[a:b]):
-                continue
-            tok = article.text[a:b]
-            typ, k = _name_type(names_of.get(unit, {}), normalize(tok))
-            if typ is not None:
-                extra.append(Mention(a + _skip_letters(tok, k), b, typ, unit))
+        for spans in sents:
+            for a, b in spans:
+                if any(covered[a:b]):
+                    continue
+                tok = article.text[a:b]
+                typ, k = _name_type(names, normalize(tok))
+                if typ is not None:
+                    extra.append(Mention(a + _skip_letters(tok, k), b, typ, unit))
     if not extra:
         return mentions
     # a found word right after (or before) a model mention may complete it: "كيم جونغ" + "أون"

@@ -1,0 +1,63 @@
+"""The tagger's own CRF scoring (weights read from the crfsuite file, Viterbi in numpy) gives exactly the tags
+crfsuite gives on the same feature strings, for both passes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from marsad.evaluate.ner import read_conll
+from marsad.stages import entities as E
+
+pycrfsuite = pytest.importorskip("pycrfsuite")  # a training dependency: the reference implementation
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("MARSAD_SHARED", REPO.parent / "shared"))
+TRAIN = SHARED / "data" / "ner" / "anercorp" / "train.conll"
+
+SAMPLE = [
+    "وقال الرئيس الروسي فلاديمير بوتين لموسكو إن وزير الخارجية سيرغي لافروف سيزور باريس .".split(),
+    "أعلنت شركة مايكروسوفت و جامعة القاهرة عن اتفاق في دبي مع وكالة رويترز .".split(),
+    "كيم".split(),
+    "IBM و CNN في نيويورك 2024 .".split(),
+]
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[list[str]]:
+    out = list(SAMPLE)
+    if TRAIN.is_file():  # the dev part of train (last 10 %), as running text
+        sents = read_conll(TRAIN)
+        out += [toks for toks, _ in sents[-300:]]
+    return out
+
+
+def reference(sentences: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """First-pass and second-pass tags computed by crfsuite from the feature strings."""
+    tagger = E.Tagger()
+    first = pycrfsuite.Tagger()
+    first.open(str(E.MODEL_DIR / "crf.model"))
+    feats = [tagger.featurize(s) for s in sentences]
+    tags1 = [list(first.tag(f)) for f in feats]
+    second_path = E.MODEL_DIR / "crf2.model"
+    if not second_path.is_file():
+        return tags1, tags1
+    second = pycrfsuite.Tagger()
+    second.open(str(second_path))
+    extra = E.document_features(sentences, tags1)
+    tags2 = [list(second.tag([a + b for a, b in zip(f, E.extra_context(ex), strict=True)]))
+             for f, ex in zip(feats, extra, strict=True)]
+    return tags1, tags2
+
+
+def test_same_tags_as_crfsuite(sentences: list[list[str]]) -> None:
+    ref1, ref2 = reference(sentences)
+    tagger = E.Tagger()
+    assert tagger.tag_many(sentences) == ref1
+    assert [tagger.tag(s) for s in sentences] == ref1
+    assert tagger.tag_document(sentences, propagate=False) == ref2
+    assert tagger.tag_document([[]]) == [[]]
+    mixed = tagger.tag_document([SAMPLE[0], [], SAMPLE[2]])
+    assert [len(t) for t in mixed] == [len(SAMPLE[0]), 0, 1]
