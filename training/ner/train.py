@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import pycrfsuite
 
@@ -33,7 +35,16 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from marsad.evaluate.ner import read_conll, score  # noqa: E402
-from marsad.stages.entities import Featurizer, Gazetteer, Tagger, document_features  # noqa: E402
+from marsad.stages.entities import (  # noqa: E402
+    Featurizer,
+    Gazetteer,
+    Phrases,
+    Tagger,
+    WordStats,
+    bio_spans,
+    document_features,
+    word_stats,
+)
 from marsad.stages.normalize import normalize  # noqa: E402
 
 FANE_COARSE = {
@@ -69,6 +80,29 @@ def entity_words(sentences: list[tuple[list[str], list[str]]], min_share: float 
             continue
         out[n] = sorted(t for t, k in c.items() if k >= 0.2 * sum(c.values()))
     return out
+
+
+def entity_phrases(sentences: list[tuple[list[str], list[str]]]) -> dict[str, list[str]]:
+    """Multi-word names of a labelled corpus: normalized words joined by spaces -> their types."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for toks, tags in sentences:
+        for i, j, typ in bio_spans(tags):
+            if j - i > 1:
+                out[" ".join(normalize(t) for t in toks[i:j])].add(typ)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def curated_phrases() -> dict[str, list[str]]:
+    try:
+        from marsad.resources.gazetteer import entries
+    except ImportError:
+        return {}
+    out: dict[str, set[str]] = defaultdict(set)
+    for name, typ in entries():
+        words = normalize(name).split()
+        if len(words) > 1:
+            out[" ".join(words)].add(typ)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def merge(*lists: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -127,6 +161,86 @@ def curated() -> dict[str, list[str]]:
 
 
 CLUSTERS: dict[str, list[int]] | None = None
+PHRASES: dict[str, list[str]] | None = None  # external multi-word names (None: no phrase features)
+STATS: dict[str, list[int]] | None = None  # external word statistics (None: no such features)
+
+
+TRIGGERS: dict[str, list[str]] | None = None  # words that announce a name of a type (gazetteer "t")
+
+
+def trigger_words(corpora: list[list[tuple[list[str], list[str]]]], min_count: int = 5,
+                  min_share: float = 0.25) -> dict[str, list[str]]:
+    """Normalized word -> the types of names it often stands right before ("الرئيس" -> PERS, "شركة" -> ORG),
+    from labelled corpora; WikiFANE's split-off proclitics are skipped when looking left."""
+    total: Counter[str] = Counter()
+    before: dict[str, Counter[str]] = defaultdict(Counter)
+    for sents in corpora:
+        for toks, tags in sents:
+            norms = [normalize(t) for t in toks]
+            for n in norms:
+                total[n] += 1
+            for i, tag in enumerate(tags):
+                if not tag.startswith("B-"):
+                    continue
+                j = i - 1
+                while j >= 0 and toks[j] in PROCLITICS:
+                    j -= 1
+                if j >= 0 and tags[j] == "O":
+                    before[norms[j]][tag[2:]] += 1
+    out = {}
+    for w, c in before.items():
+        types = sorted(t for t, k in c.items() if k >= min_count and k >= min_share * total[w])
+        if types and len(w) >= 2:
+            out[w] = ["T-" + t for t in types]
+    return out
+
+
+def corpus_stats(corpora: list[list[tuple[list[str], list[str]]]]) -> dict[str, list[int]]:
+    """Normalized word -> [frequency bucket 1..9 (log2), share of its uses inside a name in quarters, or -1 under
+    3 uses], over labelled corpora (``wordstats.json``)."""
+    total: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    for sents in corpora:
+        for toks, tags in sents:
+            for tok, tag in zip(toks, tags, strict=True):
+                n = normalize(tok)
+                total[n] += 1
+                if tag != "O":
+                    named[n] += 1
+    return {w: [min(int(math.log2(c)) + 1, 9), round(4 * named[w] / c) if c >= 3 else -1]
+            for w, c in sorted(total.items())}
+
+
+def phrases_for(sents: list[tuple[list[str], list[str]]]) -> dict[str, dict[str, list[str]]] | None:
+    """Phrase lists of a model trained on ``sents``: the external ones and the names of ``sents``."""
+    return None if PHRASES is None else {"x": PHRASES, "a": entity_phrases(sents)}
+
+
+def featurizer(others: list[tuple[list[str], list[str]]], ext: dict[str, list[str]]) -> Featurizer:
+    """Features with the lists a model trained on ``others`` would have."""
+    ph = phrases_for(others)
+    return Featurizer(gazetteers(ext, others, Gazetteer), CLUSTERS,
+                      {k: Phrases(v) for k, v in ph.items()} if ph else None, stats())
+
+
+def gazetteers(ext: dict[str, list[str]], sents: list[tuple[list[str], list[str]]], kind: Any = dict) -> dict:
+    """The word lists of a model trained on ``sents``: external names, names of ``sents``, trigger words."""
+    out = {"x": kind(ext), "a": kind(entity_words(sents))}
+    if TRIGGERS is not None:
+        out["t"] = kind(TRIGGERS)
+    return out
+
+
+def stats() -> WordStats | None:
+    global _STATS_FEATURES
+    if STATS is None:
+        return None
+    if _STATS_FEATURES is None or _STATS_FEATURES[0] is not STATS:
+        _STATS_FEATURES = (STATS, word_stats(STATS))
+    return _STATS_FEATURES[1]
+
+
+_STATS_FEATURES: tuple[dict[str, list[int]], WordStats] | None = None
 
 
 def featurize_jackknife(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[str]],
@@ -134,7 +248,7 @@ def featurize_jackknife(sents: list[tuple[list[str], list[str]]], ext: dict[str,
     feats: list[list[list[str]] | None] = [None] * len(sents)
     for k in range(folds):
         others = [s for i, s in enumerate(sents) if i % folds != k]
-        f = Featurizer({"x": Gazetteer(ext), "a": Gazetteer(entity_words(others))}, CLUSTERS)
+        f = featurizer(others, ext)
         for i in range(k, len(sents), folds):
             feats[i] = f(sents[i][0], extra[i] if extra is not None else None)
     return feats  # type: ignore[return-value]
@@ -149,7 +263,8 @@ def first_pass_cv(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[
         part = [s for i, s in enumerate(sents) if i % folds != k]
         model = tmp.with_suffix(f".fold{k}")
         train(part, ext, model)
-        tagger = Tagger(model_file=model, gazetteers={"x": ext, "a": entity_words(part)}, clusters=CLUSTERS)
+        tagger = Tagger(model_file=model, gazetteers=gazetteers(ext, part), clusters=CLUSTERS,
+                        phrases=phrases_for(part), stats=stats())
         for i in range(k, len(sents), folds):
             tags[i] = tagger.tag(sents[i][0])
         model.unlink()
@@ -177,7 +292,7 @@ def train(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[str]], p
     for feats, (_, tags) in zip(featurize_jackknife(sents, ext), sents, strict=True):
         trainer.append(feats, tags)
     if EXTRA:
-        f = Featurizer({"x": Gazetteer(ext), "a": Gazetteer(entity_words(sents))}, CLUSTERS)
+        f = featurizer(sents, ext)
         for toks, tags in EXTRA:
             trainer.append(f(toks), tags)
     trainer.set_params(PARAMS)
@@ -185,9 +300,10 @@ def train(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[str]], p
     return time.time() - t0
 
 
-def evaluate(model: Path, gaz: dict[str, dict[str, list[str]]], sents: list[tuple[list[str], list[str]]]) -> dict:
+def evaluate(model: Path, gaz: dict[str, dict[str, list[str]]], sents: list[tuple[list[str], list[str]]],
+             phrases: dict[str, dict[str, list[str]]] | None = None) -> dict:
     """Dev scores of the CRF alone and with name propagation over nearby sentences (what ships)."""
-    tagger = Tagger(model_file=model, gazetteers=gaz, clusters=CLUSTERS)
+    tagger = Tagger(model_file=model, gazetteers=gaz, clusters=CLUSTERS, phrases=phrases, stats=stats())
     gold = [t for _, t in sents]
     return {"crf": score(gold, [tagger.tag(toks) for toks, _ in sents]),
             "propagated": score(gold, tagger.tag_document([toks for toks, _ in sents]))}
@@ -205,9 +321,20 @@ def main() -> None:
                     help="word clusters (training/ner/clusters.py); default: OUT/clusters.json if present")
     ap.add_argument("--wikifane", type=float, default=0.0,
                     help="also train on this share of WikiFANE sentences (clitics re-joined, Group and MISC -> O)")
+    ap.add_argument("--triggers", action=argparse.BooleanOptionalAction, default=True,
+                    help="words that often stand before a name, from WikiFANE and Wojood (gazetteer t)")
+    ap.add_argument("--stats", action=argparse.BooleanOptionalAction, default=True,
+                    help="word frequency / share-in-names features from WikiFANE and Wojood (wordstats.json)")
+    ap.add_argument("--phrases", action=argparse.BooleanOptionalAction, default=True,
+                    help="multi-word name lists as features (phrases.json; default on)")
     ap.add_argument("--stack", action=argparse.BooleanOptionalAction, default=True,
                     help="also train a second CRF pass over document features (crf2.model; default on)")
+    ap.add_argument("--wojood", action=argparse.BooleanOptionalAction, default=False,
+                    help="also train on the Wojood sample's train and val sentences (coarse tags)")
     args = ap.parse_args()
+    if args.wojood:
+        for split in ("train", "val"):
+            EXTRA.extend(read_conll(args.data / "wojood_sample" / f"{split}.coarse.conll"))
     if args.wikifane > 0:
         for i, (toks, tags) in enumerate(wikifane(args.data / "wikifane" / "wikifane.fine.conll")):
             if i % 100 < args.wikifane * 100:
@@ -227,14 +354,31 @@ def main() -> None:
         entity_words(read_conll(args.data / "wojood_sample" / "train.coarse.conll")),
         curated(),
     )
+    global PHRASES, STATS, TRIGGERS
+    if args.triggers:
+        TRIGGERS = trigger_words([wikifane(args.data / "wikifane" / "wikifane.fine.conll"),
+                                  read_conll(args.data / "wojood_sample" / "train.coarse.conll")])
+    if args.stats:
+        STATS = corpus_stats([wikifane(args.data / "wikifane" / "wikifane.fine.conll"),
+                              read_conll(args.data / "wojood_sample" / "train.coarse.conll")])
+    if args.phrases:
+        PHRASES = merge(
+            entity_phrases(wikifane(args.data / "wikifane" / "wikifane.fine.conll")),
+            entity_phrases(read_conll(args.data / "wojood_sample" / "train.coarse.conll")),
+            curated_phrases(),
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     dev_model = args.out / "crf.dev.model"
     secs = train(train_part, ext, dev_model)
     if args.stack:  # the tagger finds the second pass beside the first: crf.dev.pass2
         secs += train_stacked(train_part, ext, dev_model.with_suffix(".pass2"))
-    dev_scores = evaluate(dev_model, {"x": ext, "a": entity_words(train_part)}, dev)
+    dev_scores = evaluate(dev_model, gazetteers(ext, train_part), dev, phrases_for(train_part))
     print(f"dev ({len(dev)} sentences, trained in {secs:.0f}s):", json.dumps(dev_scores, ensure_ascii=False))
-    report = {"params": PARAMS, "wikifane_share": args.wikifane, "stack": args.stack, "dev": dev_scores,
+    report = {"params": PARAMS, "wikifane_share": args.wikifane, "stack": args.stack, "phrases": args.phrases,
+              "stats": args.stats,
+              "wojood": args.wojood,
+              "triggers": args.triggers,
+              "dev": dev_scores,
               "dev_train_seconds": round(secs)}
     (args.out / "crf2.model").unlink(missing_ok=True)
     if args.dev_only:
@@ -248,9 +392,20 @@ def main() -> None:
         dev_model.unlink()
         dev_model.with_suffix(".pass2").unlink(missing_ok=True)
         report["final_train_seconds"] = round(secs)
-    gaz = {"x": ext, "a": entity_words(anercorp if not args.dev_only else train_part)}
+    gaz = gazetteers(ext, anercorp if not args.dev_only else train_part)
     (args.out / "gazetteers.json").write_text(json.dumps(gaz, ensure_ascii=False, sort_keys=True,
                                                          separators=(",", ":")), encoding="utf-8")
+    if STATS is None:
+        (args.out / "wordstats.json").unlink(missing_ok=True)
+    else:
+        (args.out / "wordstats.json").write_text(json.dumps(STATS, ensure_ascii=False, separators=(",", ":")),
+                                                 encoding="utf-8")
+    phrases = phrases_for(anercorp if not args.dev_only else train_part)
+    if phrases is None:
+        (args.out / "phrases.json").unlink(missing_ok=True)
+    else:
+        (args.out / "phrases.json").write_text(json.dumps(phrases, ensure_ascii=False, sort_keys=True,
+                                                          separators=(",", ":")), encoding="utf-8")
     report["wall_seconds"] = round(time.time() - t_start)
     (args.out / "training.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {args.out} in {report['wall_seconds']}s")

@@ -98,7 +98,20 @@ class Gazetteer:
         return ()
 
 
-def word_features(tok: str, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None) -> list[str]:
+WordStats = dict[str, tuple[str, ...]]  # normalized word -> its corpus-statistics features
+
+
+def word_stats(data: dict[str, list[int]]) -> WordStats:
+    """``wordstats.json`` (word -> [frequency bucket, share-tagged-as-a-name bucket or -1]) as features."""
+    return {w: (f"fq={b}",) if r < 0 else (f"fq={b}", f"er={r}") for w, (b, r) in data.items()}
+
+
+def load_word_stats(path: Path) -> WordStats | None:
+    return word_stats(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else None
+
+
+def word_features(tok: str, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None,
+                  stats: WordStats | None = None) -> list[str]:
     """Features of one word on its own (cached per word by the featurizer)."""
     n = normalize(tok)
     s = strip_al(n)
@@ -125,32 +138,110 @@ def word_features(tok: str, gaz: dict[str, Gazetteer], clusters: dict[str, list[
             ids = next((clusters[r] for _, r in clitic_splits(n) if r in clusters), None)
         if ids is not None:
             f += [f"{prefix}{level}={c}" for level, c in enumerate(ids)]
+    if stats is not None:
+        # How common the word is in the labelled external corpora and how often it is (part of) a name there:
+        # negative evidence for a frequent common word that the name lists cannot give.
+        hit = stats.get(n)
+        if hit is None:
+            hit = next((stats[r] for _, r in clitic_splits(n) if r in stats), ("fq=0",))
+        f += hit
     return f
 
 
 # features kept from a neighbour at offset -2..+2 (prefix of the feature name)
 _CONTEXT_KEEP = ("n=", "s=", "sh=", "g", "cl=", "x2=", "k", "ck")
-
-
-_OFFSETS = (-2, -1, 1, 2)
+_CONTEXT: dict[int, tuple[str, ...]] = {-2: _CONTEXT_KEEP, -1: _CONTEXT_KEEP, 1: _CONTEXT_KEEP, 2: _CONTEXT_KEEP}
+_OFFSETS = tuple(_CONTEXT)
 _OFFSET_RE = re.compile(r"(-?[0-9])\D")  # the offset in front of a context feature's name
+
+
+class Phrases:
+    """Multi-word names (normalized words) -> entity types, matched greedily longest-first in a sentence.
+
+    Word lists say a word can be part of a name; a phrase match also says where the name starts and ends
+    ("البنك التجاري", "مجلس الأمن", "دينامو كييف"), which is where ORG mentions go wrong most. The first word may
+    carry proclitics ("لمجلس الأمن")."""
+
+    MAX_WORDS: ClassVar[int] = 6
+
+    def __init__(self, names: dict[str, list[str]]) -> None:
+        self.names: dict[tuple[str, ...], list[str]] = {}
+        for k, v in names.items():
+            words = tuple(k.split())
+            if 1 < len(words) <= self.MAX_WORDS:
+                self.names[words] = v
+        self.firsts = {k[0] for k in self.names}
+        self.longest = max(map(len, self.names), default=0)
+
+    def features(self, norms: Sequence[str], name: str) -> list[list[str]]:
+        """Per token: ``{name}=B-TYPE``/``{name}=I-TYPE`` for the names matched over it."""
+        n = len(norms)
+        out: list[list[str]] = [[] for _ in range(n)]
+        firsts = self.firsts
+        i = 0
+        while i < n - 1:
+            w = norms[i]
+            cands = [w] if w in firsts else []
+            for pre, rest in clitic_splits(w):
+                if rest in firsts:
+                    cands.append(rest)
+                if pre.endswith("لل") and "ال" + rest in firsts:
+                    cands.append("ال" + rest)
+            best: tuple[int, list[str]] | None = None
+            for first in cands:
+                for size in range(min(self.longest, n - i), 1, -1):
+                    if best is not None and size <= best[0]:
+                        break
+                    types = self.names.get((first, *norms[i + 1:i + size]))
+                    if types:
+                        best = (size, types)
+                        break
+            if best is None:
+                i += 1
+                continue
+            size, types = best
+            for t in types:
+                out[i].append(f"{name}=B-{t}")
+                for j in range(i + 1, i + size):
+                    out[j].append(f"{name}=I-{t}")
+            i += size
+        return out
+
+
+def phrase_features(phrases: dict[str, Phrases], norms: Sequence[str]) -> list[list[str]] | None:
+    """The phrase-list features of one sentence (None without lists)."""
+    if not phrases:
+        return None
+    out: list[list[str]] = [[] for _ in norms]
+    for name, ph in phrases.items():
+        for f, e in zip(out, ph.features(norms, "gp" + name), strict=True):
+            f.extend(e)
+    return out
+
+
+def load_phrases(path: Path) -> dict[str, Phrases]:
+    if not path.is_file():
+        return {}
+    return {name: Phrases(names) for name, names in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 class Featurizer:
     """Token sequence -> crfsuite attribute lists, with per-word features cached (the hot path)."""
 
-    def __init__(self, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None) -> None:
+    def __init__(self, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None,
+                 phrases: dict[str, Phrases] | None = None, stats: WordStats | None = None) -> None:
         self.gaz = gaz
         self.clusters = clusters
-        # word -> (own features, {offset: its context features as seen from that offset})
+        self.phrases = phrases or {}
+        self.stats = stats
+        # word -> (own features, {d: its features as a token's neighbour at offset d, named "{d}<feature>"})
         self._cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
 
     def _word(self, tok: str) -> tuple[list[str], dict[int, list[str]]]:
         hit = self._cache.get(tok)
         if hit is None:
-            own = word_features(tok, self.gaz, self.clusters)
-            ctx = [x for x in own if x.startswith(_CONTEXT_KEEP)]
-            hit = (own, {d: [f"{-d}{x}" for x in ctx] for d in _OFFSETS})
+            own = word_features(tok, self.gaz, self.clusters, self.stats)
+            hit = (own, {d: [f"{d}{x}" for x in own if x.startswith(keep)] for d, keep in _CONTEXT.items()})
             if len(self._cache) < 500_000:
                 self._cache[tok] = hit
         return hit
@@ -165,7 +256,7 @@ class Featurizer:
             for d in _OFFSETS:
                 j = i + d
                 if 0 <= j < size:
-                    f.extend(words[j][1][-d])  # the neighbour's features, named from i's side
+                    f.extend(words[j][1][d])  # the neighbour's features, named from i's side
                 else:
                     f.append(f"{d}BOUND")
             if i > 0:
@@ -173,6 +264,9 @@ class Featurizer:
             if i + 1 < size:
                 f.append(f"bi+={norms[i]}|{norms[i + 1]}")
             out.append(f)
+        ph = phrase_features(self.phrases, norms)
+        if ph is not None:
+            extra = ph if extra is None else [a + list(b) for a, b in zip(ph, extra, strict=True)]
         if extra is not None:
             for f, e in zip(out, extra_context(extra), strict=True):
                 f.extend(e)
@@ -403,16 +497,23 @@ class Tagger:
 
     def __init__(self, model_dir: Path = MODEL_DIR, *, model_file: Path | None = None,
                  gazetteers: dict[str, dict[str, list[str]]] | None = None,
-                 clusters: dict[str, list[int]] | None = None) -> None:
-        """The model in ``model_dir``; training passes its own file, lists and clusters instead."""
+                 clusters: dict[str, list[int]] | None = None,
+                 phrases: dict[str, dict[str, list[str]]] | None = None,
+                 stats: WordStats | None = None) -> None:
+        """The model in ``model_dir``; training passes its own file, lists, clusters and statistics instead."""
         if gazetteers is None:
             self.gaz = load_gazetteers(model_dir / "gazetteers.json")
             clusters_path = model_dir / "clusters.json"
             clusters = json.loads(clusters_path.read_text(encoding="utf-8")) if clusters_path.is_file() else None
+            self.phrases = load_phrases(model_dir / "phrases.json")
+            stats = load_word_stats(model_dir / "wordstats.json")
         else:
             self.gaz = {k: Gazetteer(v) for k, v in gazetteers.items()}
+            self.phrases = {k: Phrases(v) for k, v in (phrases or {}).items()}
         self.clusters = clusters
-        self.featurize = Featurizer(self.gaz, clusters)  # feature strings, as training sees them
+        self.stats = stats
+        # feature strings, as training sees them
+        self.featurize = Featurizer(self.gaz, clusters, self.phrases, stats)
         self._first = CRFModel(model_file or model_dir / "crf.model")
         second = (model_file.with_suffix(".pass2") if model_file else model_dir / "crf2.model")
         # the stacked pass over document features, when the model has one
@@ -443,7 +544,7 @@ class Tagger:
         if new:
             words = []
             for t in new:
-                own = word_features(t, self.gaz, self.clusters)
+                own = word_features(t, self.gaz, self.clusters, self.stats)
                 words.append(own)
                 n = own[1][2:]  # "n=<normalized word>"
                 self._norms.append(n)
@@ -473,15 +574,22 @@ class Tagger:
         tags = iter(scorer.model.viterbi(scores, nonempty))
         return [next(tags) if m else [] for m in lengths]
 
+    def _phrases(self, ids: list[list[int]]) -> list[list[list[str]]] | None:
+        """Per sentence and token, the phrase-list features (None when the model has no phrase lists)."""
+        if not self.phrases:
+            return None
+        norms = self._norms
+        return [phrase_features(self.phrases, [norms[i] for i in row]) or [] for row in ids]
+
     def tag(self, tokens: Sequence[str]) -> list[str]:
         if not tokens:
             return []
-        return self._decode(self._scorers[0], self._word_ids([tokens]))[0]
+        return self.tag_many([tokens])[0]
 
     def tag_many(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
         """First-pass tags of independent sentences (decoded together)."""
-        sentences = list(sentences)
-        return self._decode(self._scorers[0], self._word_ids(sentences))
+        ids = self._word_ids(list(sentences))
+        return self._decode(self._scorers[0], ids, self._phrases(ids))
 
     def tag_document(self, sentences: Sequence[Sequence[str]], window: int = 10,
                      propagate: bool = True) -> list[list[str]]:
@@ -492,10 +600,13 @@ class Tagger:
         sentences is also tagged where the CRF missed it (a bare surname, a clitic form).
         """
         ids = self._word_ids(sentences)
-        tags = self._decode(self._scorers[0], ids)
+        phrases = self._phrases(ids)
+        tags = self._decode(self._scorers[0], ids, phrases)
         if len(self._scorers) > 1:  # same word features, plus the document features of the first pass
             keys = self._keys
             extra = document_features(sentences, tags, window, [[keys[i] for i in s] for s in ids])
+            if phrases is not None:
+                extra = [[a + b for a, b in zip(p, e, strict=True)] for p, e in zip(phrases, extra, strict=True)]
             tags = self._decode(self._scorers[1], ids, extra)
         if not propagate:
             return tags
