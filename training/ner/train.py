@@ -38,10 +38,8 @@ from marsad.evaluate.ner import read_conll, score  # noqa: E402
 from marsad.stages.entities import (  # noqa: E402
     Featurizer,
     Gazetteer,
-    Phrases,
     Tagger,
     WordStats,
-    bio_spans,
     document_features,
     word_stats,
 )
@@ -80,29 +78,6 @@ def entity_words(sentences: list[tuple[list[str], list[str]]], min_share: float 
             continue
         out[n] = sorted(t for t, k in c.items() if k >= 0.2 * sum(c.values()))
     return out
-
-
-def entity_phrases(sentences: list[tuple[list[str], list[str]]]) -> dict[str, list[str]]:
-    """Multi-word names of a labelled corpus: normalized words joined by spaces -> their types."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for toks, tags in sentences:
-        for i, j, typ in bio_spans(tags):
-            if j - i > 1:
-                out[" ".join(normalize(t) for t in toks[i:j])].add(typ)
-    return {k: sorted(v) for k, v in out.items()}
-
-
-def curated_phrases() -> dict[str, list[str]]:
-    try:
-        from marsad.resources.gazetteer import entries
-    except ImportError:
-        return {}
-    out: dict[str, set[str]] = defaultdict(set)
-    for name, typ in entries():
-        words = normalize(name).split()
-        if len(words) > 1:
-            out[" ".join(words)].add(typ)
-    return {k: sorted(v) for k, v in out.items()}
 
 
 def merge(*lists: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -161,8 +136,9 @@ def curated() -> dict[str, list[str]]:
 
 
 CLUSTERS: dict[str, list[int]] | None = None
-PHRASES: dict[str, list[str]] | None = None  # external multi-word names (None: no phrase features)
+Lists = dict[str, dict[str, list[str]]]  # list name -> normalized word -> tags
 STATS: dict[str, list[int]] | None = None  # external word statistics (None: no such features)
+STAT_FEATURES: WordStats | None = None  # the same as features (``word_stats``)
 
 
 TRIGGERS: dict[str, list[str]] | None = None  # words that announce a name of a type (gazetteer "t")
@@ -211,39 +187,23 @@ def corpus_stats(corpora: list[list[tuple[list[str], list[str]]]]) -> dict[str, 
             for w, c in sorted(total.items())}
 
 
-def phrases_for(sents: list[tuple[list[str], list[str]]]) -> dict[str, dict[str, list[str]]] | None:
-    """Phrase lists of a model trained on ``sents``: the external ones and the names of ``sents``."""
-    return None if PHRASES is None else {"x": PHRASES, "a": entity_phrases(sents)}
-
-
-def featurizer(others: list[tuple[list[str], list[str]]], ext: dict[str, list[str]]) -> Featurizer:
+def featurizer(others: list[tuple[list[str], list[str]]], ext: Lists) -> Featurizer:
     """Features with the lists a model trained on ``others`` would have."""
-    ph = phrases_for(others)
-    return Featurizer(gazetteers(ext, others, Gazetteer), CLUSTERS,
-                      {k: Phrases(v) for k, v in ph.items()} if ph else None, stats())
+    return Featurizer(gazetteers(ext, others, Gazetteer), CLUSTERS, STAT_FEATURES)
 
 
-def gazetteers(ext: dict[str, list[str]], sents: list[tuple[list[str], list[str]]], kind: Any = dict) -> dict:
+def gazetteers(ext: Lists, sents: list[tuple[list[str], list[str]]], kind: Any = dict) -> dict:
     """The word lists of a model trained on ``sents``: external names, names of ``sents``, trigger words."""
-    out = {"x": kind(ext), "a": kind(entity_words(sents))}
+    out = {**{k: kind(v) for k, v in ext.items()}, "a": kind(entity_words(sents))}
     if TRIGGERS is not None:
         out["t"] = kind(TRIGGERS)
     return out
 
 
-def stats() -> WordStats | None:
-    global _STATS_FEATURES
-    if STATS is None:
-        return None
-    if _STATS_FEATURES is None or _STATS_FEATURES[0] is not STATS:
-        _STATS_FEATURES = (STATS, word_stats(STATS))
-    return _STATS_FEATURES[1]
 
 
-_STATS_FEATURES: tuple[dict[str, list[int]], WordStats] | None = None
 
-
-def featurize_jackknife(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[str]],
+def featurize_jackknife(sents: list[tuple[list[str], list[str]]], ext: Lists,
                         folds: int = 5, extra: list | None = None) -> list[list[list[str]]]:
     feats: list[list[list[str]] | None] = [None] * len(sents)
     for k in range(folds):
@@ -254,7 +214,7 @@ def featurize_jackknife(sents: list[tuple[list[str], list[str]]], ext: dict[str,
     return feats  # type: ignore[return-value]
 
 
-def first_pass_cv(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[str]], tmp: Path,
+def first_pass_cv(sents: list[tuple[list[str], list[str]]], ext: Lists, tmp: Path,
                   folds: int = 2) -> list[list[str]]:
     """First-pass tags of every training sentence from a model that did not see it (the stacked pass must learn
     from labels as noisy as the ones it gets at run time)."""
@@ -263,15 +223,14 @@ def first_pass_cv(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[
         part = [s for i, s in enumerate(sents) if i % folds != k]
         model = tmp.with_suffix(f".fold{k}")
         train(part, ext, model)
-        tagger = Tagger(model_file=model, gazetteers=gazetteers(ext, part), clusters=CLUSTERS,
-                        phrases=phrases_for(part), stats=stats())
+        tagger = Tagger(model_file=model, gazetteers=gazetteers(ext, part), clusters=CLUSTERS, stats=STAT_FEATURES)
         for i in range(k, len(sents), folds):
             tags[i] = tagger.tag(sents[i][0])
         model.unlink()
     return tags
 
 
-def train_stacked(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[str]], path: Path) -> float:
+def train_stacked(sents: list[tuple[list[str], list[str]]], ext: Lists, path: Path) -> float:
     """Second pass: the first-pass features plus document features (``document_features``) of CV tags."""
     t0 = time.time()
     extra = document_features([t for t, _ in sents], first_pass_cv(sents, ext, path))
@@ -286,7 +245,7 @@ def train_stacked(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[
 EXTRA: list[tuple[list[str], list[str]]] = []  # extra training sentences (--wikifane)
 
 
-def train(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[str]], path: Path) -> float:
+def train(sents: list[tuple[list[str], list[str]]], ext: Lists, path: Path) -> float:
     t0 = time.time()
     trainer = pycrfsuite.Trainer(verbose=False)
     for feats, (_, tags) in zip(featurize_jackknife(sents, ext), sents, strict=True):
@@ -300,10 +259,9 @@ def train(sents: list[tuple[list[str], list[str]]], ext: dict[str, list[str]], p
     return time.time() - t0
 
 
-def evaluate(model: Path, gaz: dict[str, dict[str, list[str]]], sents: list[tuple[list[str], list[str]]],
-             phrases: dict[str, dict[str, list[str]]] | None = None) -> dict:
+def evaluate(model: Path, gaz: dict[str, dict[str, list[str]]], sents: list[tuple[list[str], list[str]]]) -> dict:
     """Dev scores of the CRF alone and with name propagation over nearby sentences (what ships)."""
-    tagger = Tagger(model_file=model, gazetteers=gaz, clusters=CLUSTERS, phrases=phrases, stats=stats())
+    tagger = Tagger(model_file=model, gazetteers=gaz, clusters=CLUSTERS, stats=STAT_FEATURES)
     gold = [t for _, t in sents]
     return {"crf": score(gold, [tagger.tag(toks) for toks, _ in sents]),
             "propagated": score(gold, tagger.tag_document([toks for toks, _ in sents]))}
@@ -321,12 +279,12 @@ def main() -> None:
                     help="word clusters (training/ner/clusters.py); default: OUT/clusters.json if present")
     ap.add_argument("--wikifane", type=float, default=0.0,
                     help="also train on this share of WikiFANE sentences (clitics re-joined, Group and MISC -> O)")
-    ap.add_argument("--triggers", action=argparse.BooleanOptionalAction, default=True,
+    ap.add_argument("--split-lists", action=argparse.BooleanOptionalAction, default=True,
+                    help="external name lists kept apart per source (x: WikiFANE, j: Wojood, c: curated)")
+    ap.add_argument("--triggers", action=argparse.BooleanOptionalAction, default=False,
                     help="words that often stand before a name, from WikiFANE and Wojood (gazetteer t)")
     ap.add_argument("--stats", action=argparse.BooleanOptionalAction, default=True,
                     help="word frequency / share-in-names features from WikiFANE and Wojood (wordstats.json)")
-    ap.add_argument("--phrases", action=argparse.BooleanOptionalAction, default=True,
-                    help="multi-word name lists as features (phrases.json; default on)")
     ap.add_argument("--stack", action=argparse.BooleanOptionalAction, default=True,
                     help="also train a second CRF pass over document features (crf2.model; default on)")
     ap.add_argument("--wojood", action=argparse.BooleanOptionalAction, default=False,
@@ -349,35 +307,29 @@ def main() -> None:
     anercorp = read_conll(args.data / "anercorp" / "train.conll")
     cut = int(len(anercorp) * 0.9)
     train_part, dev = anercorp[:cut], anercorp[cut:]
-    ext = merge(
-        entity_words(wikifane(args.data / "wikifane" / "wikifane.fine.conll")),
-        entity_words(read_conll(args.data / "wojood_sample" / "train.coarse.conll")),
-        curated(),
-    )
-    global PHRASES, STATS, TRIGGERS
+    fane = wikifane(args.data / "wikifane" / "wikifane.fine.conll")
+    wojood = read_conll(args.data / "wojood_sample" / "train.coarse.conll")
+    if args.split_lists:  # one list per source: the CRF learns how far to trust each
+        ext = {"x": entity_words(fane, 0.3), "j": entity_words(wojood), "c": curated()}
+    else:
+        ext = {"x": merge(entity_words(fane), entity_words(wojood), curated())}
+    global STATS, STAT_FEATURES, TRIGGERS
     if args.triggers:
-        TRIGGERS = trigger_words([wikifane(args.data / "wikifane" / "wikifane.fine.conll"),
-                                  read_conll(args.data / "wojood_sample" / "train.coarse.conll")])
+        TRIGGERS = trigger_words([fane, wojood])
     if args.stats:
-        STATS = corpus_stats([wikifane(args.data / "wikifane" / "wikifane.fine.conll"),
-                              read_conll(args.data / "wojood_sample" / "train.coarse.conll")])
-    if args.phrases:
-        PHRASES = merge(
-            entity_phrases(wikifane(args.data / "wikifane" / "wikifane.fine.conll")),
-            entity_phrases(read_conll(args.data / "wojood_sample" / "train.coarse.conll")),
-            curated_phrases(),
-        )
+        STATS = corpus_stats([fane, wojood])
+        STAT_FEATURES = word_stats(STATS)
     args.out.mkdir(parents=True, exist_ok=True)
     dev_model = args.out / "crf.dev.model"
     secs = train(train_part, ext, dev_model)
     if args.stack:  # the tagger finds the second pass beside the first: crf.dev.pass2
         secs += train_stacked(train_part, ext, dev_model.with_suffix(".pass2"))
-    dev_scores = evaluate(dev_model, gazetteers(ext, train_part), dev, phrases_for(train_part))
+    dev_scores = evaluate(dev_model, gazetteers(ext, train_part), dev)
     print(f"dev ({len(dev)} sentences, trained in {secs:.0f}s):", json.dumps(dev_scores, ensure_ascii=False))
-    report = {"params": PARAMS, "wikifane_share": args.wikifane, "stack": args.stack, "phrases": args.phrases,
-              "stats": args.stats,
+    report = {"params": PARAMS, "wikifane_share": args.wikifane, "stack": args.stack, "stats": args.stats,
               "wojood": args.wojood,
               "triggers": args.triggers,
+              "split_lists": args.split_lists,
               "dev": dev_scores,
               "dev_train_seconds": round(secs)}
     (args.out / "crf2.model").unlink(missing_ok=True)
@@ -400,12 +352,6 @@ def main() -> None:
     else:
         (args.out / "wordstats.json").write_text(json.dumps(STATS, ensure_ascii=False, separators=(",", ":")),
                                                  encoding="utf-8")
-    phrases = phrases_for(anercorp if not args.dev_only else train_part)
-    if phrases is None:
-        (args.out / "phrases.json").unlink(missing_ok=True)
-    else:
-        (args.out / "phrases.json").write_text(json.dumps(phrases, ensure_ascii=False, sort_keys=True,
-                                                          separators=(",", ":")), encoding="utf-8")
     report["wall_seconds"] = round(time.time() - t_start)
     (args.out / "training.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {args.out} in {report['wall_seconds']}s")

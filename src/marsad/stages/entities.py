@@ -155,84 +155,13 @@ _OFFSETS = tuple(_CONTEXT)
 _OFFSET_RE = re.compile(r"(-?[0-9])\D")  # the offset in front of a context feature's name
 
 
-class Phrases:
-    """Multi-word names (normalized words) -> entity types, matched greedily longest-first in a sentence.
-
-    Word lists say a word can be part of a name; a phrase match also says where the name starts and ends
-    ("البنك التجاري", "مجلس الأمن", "دينامو كييف"), which is where ORG mentions go wrong most. The first word may
-    carry proclitics ("لمجلس الأمن")."""
-
-    MAX_WORDS: ClassVar[int] = 6
-
-    def __init__(self, names: dict[str, list[str]]) -> None:
-        self.names: dict[tuple[str, ...], list[str]] = {}
-        for k, v in names.items():
-            words = tuple(k.split())
-            if 1 < len(words) <= self.MAX_WORDS:
-                self.names[words] = v
-        self.firsts = {k[0] for k in self.names}
-        self.longest = max(map(len, self.names), default=0)
-
-    def features(self, norms: Sequence[str], name: str) -> list[list[str]]:
-        """Per token: ``{name}=B-TYPE``/``{name}=I-TYPE`` for the names matched over it."""
-        n = len(norms)
-        out: list[list[str]] = [[] for _ in range(n)]
-        firsts = self.firsts
-        i = 0
-        while i < n - 1:
-            w = norms[i]
-            cands = [w] if w in firsts else []
-            for pre, rest in clitic_splits(w):
-                if rest in firsts:
-                    cands.append(rest)
-                if pre.endswith("لل") and "ال" + rest in firsts:
-                    cands.append("ال" + rest)
-            best: tuple[int, list[str]] | None = None
-            for first in cands:
-                for size in range(min(self.longest, n - i), 1, -1):
-                    if best is not None and size <= best[0]:
-                        break
-                    types = self.names.get((first, *norms[i + 1:i + size]))
-                    if types:
-                        best = (size, types)
-                        break
-            if best is None:
-                i += 1
-                continue
-            size, types = best
-            for t in types:
-                out[i].append(f"{name}=B-{t}")
-                for j in range(i + 1, i + size):
-                    out[j].append(f"{name}=I-{t}")
-            i += size
-        return out
-
-
-def phrase_features(phrases: dict[str, Phrases], norms: Sequence[str]) -> list[list[str]] | None:
-    """The phrase-list features of one sentence (None without lists)."""
-    if not phrases:
-        return None
-    out: list[list[str]] = [[] for _ in norms]
-    for name, ph in phrases.items():
-        for f, e in zip(out, ph.features(norms, "gp" + name), strict=True):
-            f.extend(e)
-    return out
-
-
-def load_phrases(path: Path) -> dict[str, Phrases]:
-    if not path.is_file():
-        return {}
-    return {name: Phrases(names) for name, names in json.loads(path.read_text(encoding="utf-8")).items()}
-
-
 class Featurizer:
     """Token sequence -> crfsuite attribute lists, with per-word features cached (the hot path)."""
 
     def __init__(self, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None,
-                 phrases: dict[str, Phrases] | None = None, stats: WordStats | None = None) -> None:
+                 stats: WordStats | None = None) -> None:
         self.gaz = gaz
         self.clusters = clusters
-        self.phrases = phrases or {}
         self.stats = stats
         # word -> (own features, {d: its features as a token's neighbour at offset d, named "{d}<feature>"})
         self._cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
@@ -264,9 +193,6 @@ class Featurizer:
             if i + 1 < size:
                 f.append(f"bi+={norms[i]}|{norms[i + 1]}")
             out.append(f)
-        ph = phrase_features(self.phrases, norms)
-        if ph is not None:
-            extra = ph if extra is None else [a + list(b) for a, b in zip(ph, extra, strict=True)]
         if extra is not None:
             for f, e in zip(out, extra_context(extra), strict=True):
                 f.extend(e)
@@ -497,23 +423,19 @@ class Tagger:
 
     def __init__(self, model_dir: Path = MODEL_DIR, *, model_file: Path | None = None,
                  gazetteers: dict[str, dict[str, list[str]]] | None = None,
-                 clusters: dict[str, list[int]] | None = None,
-                 phrases: dict[str, dict[str, list[str]]] | None = None,
-                 stats: WordStats | None = None) -> None:
+                 clusters: dict[str, list[int]] | None = None, stats: WordStats | None = None) -> None:
         """The model in ``model_dir``; training passes its own file, lists, clusters and statistics instead."""
         if gazetteers is None:
             self.gaz = load_gazetteers(model_dir / "gazetteers.json")
             clusters_path = model_dir / "clusters.json"
             clusters = json.loads(clusters_path.read_text(encoding="utf-8")) if clusters_path.is_file() else None
-            self.phrases = load_phrases(model_dir / "phrases.json")
             stats = load_word_stats(model_dir / "wordstats.json")
         else:
             self.gaz = {k: Gazetteer(v) for k, v in gazetteers.items()}
-            self.phrases = {k: Phrases(v) for k, v in (phrases or {}).items()}
         self.clusters = clusters
         self.stats = stats
         # feature strings, as training sees them
-        self.featurize = Featurizer(self.gaz, clusters, self.phrases, stats)
+        self.featurize = Featurizer(self.gaz, clusters, stats)
         self._first = CRFModel(model_file or model_dir / "crf.model")
         second = (model_file.with_suffix(".pass2") if model_file else model_dir / "crf2.model")
         # the stacked pass over document features, when the model has one
@@ -574,13 +496,6 @@ class Tagger:
         tags = iter(scorer.model.viterbi(scores, nonempty))
         return [next(tags) if m else [] for m in lengths]
 
-    def _phrases(self, ids: list[list[int]]) -> list[list[list[str]]] | None:
-        """Per sentence and token, the phrase-list features (None when the model has no phrase lists)."""
-        if not self.phrases:
-            return None
-        norms = self._norms
-        return [phrase_features(self.phrases, [norms[i] for i in row]) or [] for row in ids]
-
     def tag(self, tokens: Sequence[str]) -> list[str]:
         if not tokens:
             return []
@@ -589,7 +504,7 @@ class Tagger:
     def tag_many(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
         """First-pass tags of independent sentences (decoded together)."""
         ids = self._word_ids(list(sentences))
-        return self._decode(self._scorers[0], ids, self._phrases(ids))
+        return self._decode(self._scorers[0], ids)
 
     def tag_document(self, sentences: Sequence[Sequence[str]], window: int = 10,
                      propagate: bool = True) -> list[list[str]]:
@@ -600,13 +515,10 @@ class Tagger:
         sentences is also tagged where the CRF missed it (a bare surname, a clitic form).
         """
         ids = self._word_ids(sentences)
-        phrases = self._phrases(ids)
-        tags = self._decode(self._scorers[0], ids, phrases)
+        tags = self._decode(self._scorers[0], ids)
         if len(self._scorers) > 1:  # same word features, plus the document features of the first pass
             keys = self._keys
             extra = document_features(sentences, tags, window, [[keys[i] for i in s] for s in ids])
-            if phrases is not None:
-                extra = [[a + b for a, b in zip(p, e, strict=True)] for p, e in zip(phrases, extra, strict=True)]
             tags = self._decode(self._scorers[1], ids, extra)
         if not propagate:
             return tags
@@ -732,6 +644,9 @@ def _known(tagger: Tagger, norm: str, lists: tuple[str, ...] | None = None) -> b
     return False
 
 
+EXTERNAL_LISTS = ("x", "j", "c")  # name lists from outside ANERcorp: WikiFANE, Wojood, curated (x: all, in old models)
+
+
 def proclitic_length(tagger: Tagger, token: str) -> int:
     """How many leading letters of ``token`` are proclitics (و ف ب ل ك, ال kept) that a name span must skip."""
     n = normalize(token)
@@ -741,7 +656,7 @@ def proclitic_length(tagger: Tagger, token: str) -> int:
     for pre, rest in reversed(splits):  # a proclitic in front of the article is safe to strip ("والمملكة")
         if rest.startswith("ال") and len(rest) > 4:
             return len(pre)
-    if _known(tagger, n, ("x",)):  # the external lists hold mostly clitic-free names ("باريس", not "ب" + "اريس")
+    if _known(tagger, n, EXTERNAL_LISTS):  # these hold mostly clitic-free names ("باريس", not "ب" + "اريس")
         return 0
     for pre, rest in splits:  # ANERcorp's list also holds clitic forms ("لروسيا" tagged whole): bare word first
         if len(rest) >= 3 and (_known(tagger, rest) or (pre.endswith("لل") and _known(tagger, "ال" + rest))):
