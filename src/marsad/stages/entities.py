@@ -265,19 +265,48 @@ class CRFModel:
             b, k, r = (np.asarray(x) for x in zip(*where, strict=True))
             self.combo[b, k] = self.state[r]
         self.unknown = len(self.base)
+        # words that occur first / second in a weighted bigram feature ("bi-=a|b", "bi+=a|b")
+        left: set[str] = set()
+        right: set[str] = set()
+        for a in self.attrs:
+            if a.startswith(("bi-=", "bi+=")):
+                parts = a[4:].split("|")
+                for k in range(1, len(parts)):  # a word may itself hold "|": every cut
+                    left.add("|".join(parts[:k]))
+                    right.add("|".join(parts[k:]))
+        self.bigram_words = (left, right)
 
-    def sums(self, groups: Iterable[Iterable[str]]) -> Any:
-        """Per group of features (a word's own features, or a token's document features): the summed weights as
-        own features and as seen from each offset, (groups, 1 + len(_OFFSETS), labels), in one numpy call."""
+    def share_names(self, names: dict[str, int]) -> None:
+        """Re-index ``combo`` by ``names`` (a superset of this model's feature names, shared with the other pass),
+        so that a word's features are looked up once for both models."""
+        combo = np.zeros((len(names) + 1, *self.combo.shape[1:]))
+        combo[[names[n] for n in self.base]] = self.combo[:-1]
+        self.combo, self.base, self.unknown = combo, names, len(names)
+
+    def rows(self, groups: Iterable[Sequence[str]]) -> tuple[list[int], list[int]]:
+        """The ``combo`` rows of each group's features laid end to end, and where each group starts."""
         get = self.base.get
         unknown = self.unknown
         flat: list[int] = []
         starts: list[int] = []
-        for g in groups:  # each group also gets the zero row so that none is empty (reduceat needs that)
+        for g in groups:
             starts.append(len(flat))
-            flat.extend(r for r in map(get, g) if r is not None)
-            flat.append(unknown)
-        return np.add.reduceat(self.combo[flat], starts, axis=0)
+            flat += [get(x, unknown) for x in g] if g else [unknown]  # reduceat needs no empty group
+        return flat, starts
+
+    def sums(self, rows: tuple[list[int], list[int]]) -> Any:
+        """Per group of features (a word's own features, or a token's document features): the summed weights as
+        own features and as seen from each offset, (groups, 1 + len(_OFFSETS), labels), in one numpy call."""
+        flat, starts = rows
+        if len(starts) <= 2048:
+            return np.add.reduceat(self.combo[flat], starts, axis=0)
+        # in chunks: the gathered rows of a whole chunk are (features, offsets, labels) doubles, kept cache-sized
+        out = []
+        for a in range(0, len(starts), 2048):
+            b = min(a + 2048, len(starts))
+            lo, hi = starts[a], starts[b] if b < len(starts) else len(flat)
+            out.append(np.add.reduceat(self.combo[flat[lo:hi]], [x - lo for x in starts[a:b]], axis=0))
+        return np.concatenate(out)
 
     def viterbi(self, scores: Any, lengths: Sequence[int]) -> list[list[str]]:
         """Best label sequences of sentences whose state scores are stacked in ``scores`` (sum(lengths), labels),
@@ -333,7 +362,7 @@ def _append(table: Any, used: int, rows: Any) -> Any:
     """``table`` with ``rows`` written after its first ``used`` rows, reallocated (doubling) when full."""
     need = used + len(rows)
     if need > len(table):
-        bigger = np.zeros((max(need, 2 * len(table), 1024), *table.shape[1:]))
+        bigger = np.zeros((max(need, 2 * len(table), 1024), *table.shape[1:]), dtype=table.dtype)
         bigger[:used] = table[:used]
         table = bigger
     table[used:need] = rows
@@ -349,15 +378,20 @@ class _Scorer:
         self.model = model
         self.table = np.zeros((0, 1 + len(_OFFSETS), len(model.labels)))
         self.size = 0  # rows of ``table`` in use (it grows by doubling)
+        self.side = np.zeros(0, dtype=np.uint8)  # per word id: 1 = left word of a weighted bigram, 2 = right word
         self.bound = model.combo[model.base.get("BOUND", model.unknown)]  # "-2BOUND"...: no word there
         self.extra: dict[tuple[str, ...], int] = {}  # document features -> row of extra_table
         self.extra_table = np.zeros((0, 1 + len(_OFFSETS), len(model.labels)))
 
-    def grow(self, words: Sequence[list[str]]) -> None:
-        """Add the rows of newly seen words (their own feature strings, ``word_features``)."""
-        if words:
-            self.table = _append(self.table, self.size, self.model.sums(words))
-            self.size += len(words)
+    def grow(self, rows: tuple[list[int], list[int]], norms: Sequence[str]) -> None:
+        """Add the vectors of newly seen words (``CRFModel.rows`` of their ``word_features``, their normalized
+        forms)."""
+        if norms:
+            self.table = _append(self.table, self.size, self.model.sums(rows))
+            left, right = self.model.bigram_words
+            side = np.array([(w in left) | (w in right) << 1 for w in norms], dtype=np.uint8)
+            self.side = _append(self.side, self.size, side)
+            self.size += len(norms)
 
     def extra_rows(self, extra: Sequence[Sequence[str]]) -> list[int]:
         """Rows of the second pass's per-token document features (few distinct combinations: cached)."""
@@ -371,14 +405,14 @@ class _Scorer:
                 new.append(key)
             out.append(row)
         if new:
-            self.extra_table = _append(self.extra_table, len(self.extra) - len(new), self.model.sums(new))
+            self.extra_table = _append(self.extra_table, len(self.extra) - len(new),
+                                       self.model.sums(self.model.rows(new)))
         return out
 
     def scores(self, ids: Any, sent: Any, pos: Any, lens: Any, norms: Sequence[str],
                extra: Any = None) -> Any:
         """State scores (tokens, labels) of the tokens of several sentences laid end to end: word ids ``ids``,
         each token's sentence ``sent`` and position ``pos`` in it, sentence lengths ``lens``."""
-        n = len(ids)
         size = lens[sent]  # each token's sentence length
         s = self.table[ids, 0].copy()
         tables = [(self.table, ids, True)]
@@ -392,21 +426,23 @@ class _Scorer:
                 s[j] += table[rows[j + d], o]
                 if bounded:
                     s[~inside] += self.bound[o]
-        # word bigrams: "bi-=prev|this" on the second word of a pair, "bi+=this|next" on the first
+        # word bigrams: "bi-=prev|this" on the second word of a pair, "bi+=this|next" on the first; only pairs
+        # whose words both occur in some weighted bigram are looked up
         attrs = self.model.attrs
         state = self.model.state
         at, rows = [], []
-        for i in range(1, n):
-            if pos[i]:
-                key = f"{norms[i - 1]}|{norms[i]}"
-                r = attrs.get("bi-=" + key)
-                if r is not None:
-                    at.append(i)
-                    rows.append(r)
-                r = attrs.get("bi+=" + key)
-                if r is not None:
-                    at.append(i - 1)
-                    rows.append(r)
+        side = self.side[ids]
+        pairs = np.nonzero((side[:-1] & 1).astype(bool) & (side[1:] & 2).astype(bool) & (pos[1:] > 0))[0] + 1
+        for i in pairs.tolist():
+            key = f"{norms[i - 1]}|{norms[i]}"
+            r = attrs.get("bi-=" + key)
+            if r is not None:
+                at.append(i)
+                rows.append(r)
+            r = attrs.get("bi+=" + key)
+            if r is not None:
+                at.append(i - 1)
+                rows.append(r)
         if at:
             np.add.at(s, at, state[rows])
         return s
@@ -440,6 +476,12 @@ class Tagger:
         second = (model_file.with_suffix(".pass2") if model_file else model_dir / "crf2.model")
         # the stacked pass over document features, when the model has one
         self._second: CRFModel | None = CRFModel(second) if second.is_file() else None
+        if self._second is not None:
+            names = dict(self._first.base)
+            for name in self._second.base:
+                names.setdefault(name, len(names))
+            self._first.share_names(names)
+            self._second.share_names(names)
         self._reset()
 
     def _reset(self) -> None:
@@ -472,8 +514,10 @@ class Tagger:
                 self._norms.append(n)
                 self._keys.append([strip_al(n)] + [strip_al(rest) for _, rest in clitic_splits(n)
                                                    if len(rest) >= 3])
+            rows = self._first.rows(words)  # the models share their feature names (``share_names``)
+            norms = self._norms[-len(words):]
             for sc in self._scorers:
-                sc.grow(words)
+                sc.grow(rows, norms)
         return out
 
     def _decode(self, scorer: _Scorer, ids: list[list[int]], extra: list[list[list[str]]] | None = None
@@ -562,46 +606,39 @@ def document_features(sentences: Sequence[Sequence[str]], tags: Sequence[Sequenc
     if keys is None:
         keys = [[_doc_keys(t) for t in toks] for toks in sentences]
     labels = [[t[2:] if t != "O" else "O" for t in tt] for tt in tags]
-    counts: dict[str, dict[str, int]] = {}  # key -> label -> count, over the sliding window
-
-    def add(i: int, sign: int) -> None:
-        for ks, label in zip(keys[i], labels[i], strict=True):
-            for key in ks:
-                c = counts.get(key)
-                if c is None:
-                    c = counts[key] = {}
-                c[label] = c.get(label, 0) + sign
-
+    kinds = sorted({lab for ls in labels for lab in ls})
+    # (key, label) pairs of each sentence, counted over the sliding window of sentences
+    pairs = [[(key, label) for ks, label in zip(keys[i], labels[i], strict=True) for key in ks]
+             for i in range(len(sentences))]
+    counts: Counter[tuple[str, str]] = Counter()
     n = len(sentences)
     for i in range(min(window + 1, n)):
-        add(i, 1)
+        counts.update(pairs[i])
     out: list[list[list[str]]] = []
     p1 = {t: f"p1={t}" for t in {t for tt in tags for t in tt}}
+    get = counts.get
     for i in range(n):
         if i - window - 1 >= 0:
-            add(i - window - 1, -1)
+            counts.subtract(pairs[i - window - 1])
         if i > 0 and i + window < n:
-            add(i + window, 1)
+            counts.update(pairs[i + window])
         feats = []
         for ks, label, tag in zip(keys[i], labels[i], tags[i], strict=True):
             f = [p1[tag]]
-            c = counts.get(ks[0])
-            if c:
-                best: tuple[int, bool, str] | None = None  # (count elsewhere, is an entity, label): max wins
-                ents = []
-                for lab, k in c.items():
-                    if lab == label:
-                        k -= 1  # this token itself
-                    if k > 0:
-                        cand = (k, lab != "O", lab)
-                        if best is None or cand > best:
-                            best = cand
-                        if lab != "O":
-                            ents.append(lab)
-                if best is not None:
-                    f.append(f"dm={best[2]}")
-                    if ents:
-                        f += [f"dh={lab}" for lab in sorted(ents)]
+            key = ks[0]
+            best: tuple[int, bool, str] | None = None  # (count elsewhere, is an entity, label): max wins
+            ents = []
+            for lab in kinds:
+                k = get((key, lab), 0) - (lab == label)  # not counting this token itself
+                if k > 0:
+                    cand = (k, lab != "O", lab)
+                    if best is None or cand > best:
+                        best = cand
+                    if lab != "O":
+                        ents.append(lab)  # kinds are sorted: so is ents
+            if best is not None:
+                f.append(f"dm={best[2]}")
+                f += [f"dh={lab}" for lab in ents]
             feats.append(f)
         out.append(feats)
     return out
