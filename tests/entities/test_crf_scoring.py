@@ -61,3 +61,38 @@ def test_same_tags_as_crfsuite(sentences: list[list[str]]) -> None:
     assert tagger.tag_document([[]]) == [[]]
     mixed = tagger.tag_document([SAMPLE[0], [], SAMPLE[2]])
     assert [len(t) for t in mixed] == [len(SAMPLE[0]), 0, 1]
+
+
+def naive_document_features(sentences: list[list[str]], tags: list[list[str]], window: int) -> list[list[list[str]]]:
+    """``document_features`` written the obvious way (recounting the window for every sentence)."""
+    keys = [[E._doc_keys(t) for t in toks] for toks in sentences]
+    labels = [[t[2:] if t != "O" else "O" for t in tt] for tt in tags]
+    out = []
+    for i in range(len(sentences)):
+        counts: dict[str, dict[str, int]] = {}
+        for j in range(max(0, i - window), min(len(sentences), i + window + 1)):
+            for ks, label in zip(keys[j], labels[j], strict=True):
+                for key in ks:
+                    counts.setdefault(key, {})[label] = counts.setdefault(key, {}).get(label, 0) + 1
+        feats = []
+        for ks, label, tag in zip(keys[i], labels[i], tags[i], strict=True):
+            f = [f"p1={tag}"]
+            seen = [(c - (lab == label), lab != "O", lab) for lab, c in counts.get(ks[0], {}).items()]
+            seen = [x for x in seen if x[0] > 0]
+            if seen:
+                f.append(f"dm={max(seen)[2]}")
+                f += [f"dh={lab}" for _, ent, lab in sorted(seen, key=lambda x: x[2]) if ent]
+            feats.append(f)
+        out.append(feats)
+    return out
+
+
+def test_document_features_match_the_naive_count(sentences: list[list[str]]) -> None:
+    import random
+
+    rng = random.Random(0)
+    tags = E.Tagger().tag_many(sentences)
+    noisy = [[t if rng.random() < 0.7 else rng.choice(["O", "B-PERS", "I-ORG", "B-LOC", "B-MISC"]) for t in tt]
+             for tt in tags]
+    for window in (0, 2, 10):
+        assert E.document_features(sentences, noisy, window) == naive_document_features(sentences, noisy, window)

@@ -610,22 +610,33 @@ def document_features(sentences: Sequence[Sequence[str]], tags: Sequence[Sequenc
     # (key, label) pairs of each sentence, counted over the sliding window of sentences
     pairs = [[(key, label) for ks, label in zip(keys[i], labels[i], strict=True) for key in ks]
              for i in range(len(sentences))]
+    named = [[key for key, label in ps if label != "O"] for ps in pairs]  # keys seen inside a name
     counts: Counter[tuple[str, str]] = Counter()
+    in_names: Counter[str] = Counter()
     n = len(sentences)
     for i in range(min(window + 1, n)):
         counts.update(pairs[i])
+        in_names.update(named[i])
     out: list[list[list[str]]] = []
     p1 = {t: f"p1={t}" for t in {t for tt in tags for t in tt}}
     get = counts.get
+    get_named = in_names.get
     for i in range(n):
         if i - window - 1 >= 0:
             counts.subtract(pairs[i - window - 1])
+            in_names.subtract(named[i - window - 1])
         if i > 0 and i + window < n:
             counts.update(pairs[i + window])
+            in_names.update(named[i + window])
         feats = []
         for ks, label, tag in zip(keys[i], labels[i], tags[i], strict=True):
             f = [p1[tag]]
             key = ks[0]
+            if get_named(key, 0) - (label != "O") <= 0:  # the common case: seen elsewhere only outside names
+                if get((key, "O"), 0) - (label == "O") > 0:
+                    f.append("dm=O")
+                feats.append(f)
+                continue
             best: tuple[int, bool, str] | None = None  # (count elsewhere, is an entity, label): max wins
             ents = []
             for lab in kinds:
