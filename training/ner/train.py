@@ -279,7 +279,7 @@ def main() -> None:
                     help="word clusters (training/ner/clusters.py); default: OUT/clusters.json if present")
     ap.add_argument("--wikifane", type=float, default=0.0,
                     help="also train on this share of WikiFANE sentences (clitics re-joined, Group and MISC -> O)")
-    ap.add_argument("--split-lists", action=argparse.BooleanOptionalAction, default=True,
+    ap.add_argument("--split-lists", action=argparse.BooleanOptionalAction, default=False,
                     help="external name lists kept apart per source (x: WikiFANE, j: Wojood, c: curated)")
     ap.add_argument("--triggers", action=argparse.BooleanOptionalAction, default=False,
                     help="words that often stand before a name, from WikiFANE and Wojood (gazetteer t)")
