@@ -96,3 +96,12 @@ def test_document_features_match_the_naive_count(sentences: list[list[str]]) -> 
              for tt in tags]
     for window in (0, 2, 10):
         assert E.document_features(sentences, noisy, window) == naive_document_features(sentences, noisy, window)
+
+
+def test_the_word_cache_starts_over_without_changing_tags(sentences: list[list[str]]) -> None:
+    fresh = E.Tagger().tag_document(sentences)
+    small = E.Tagger()
+    small.MAX_WORDS = 50  # the caches are dropped and rebuilt many times over
+    ref = E.Tagger()
+    assert [small.tag_document([s])[0] for s in sentences] == [ref.tag_document([s])[0] for s in sentences]
+    assert small.tag_document(sentences) == fresh
