@@ -54,3 +54,14 @@ def test_two_persons_side_by_side_are_split() -> None:
     assert [text[x.start:x.end] for x in out] == ["كيم جونغ أون", "فلاديمير بوتين", "كيم", "بوتين", "فلاديمير بوتين"]
     # a full name is never split, even when both its words occur in other names
     assert E._split_adjacent_persons(art, mentions[:2]) == mentions[:2]
+
+
+def test_a_person_name_stops_at_a_word_with_a_proclitic(tagger: E.Tagger) -> None:
+    # the CRF may run "بوتين" on into "لموسكو" / "ودونالد"; the stage cuts the name there
+    spans = [(0, 3, "PERS")]
+    tokens = ["فلاديمير", "بوتين", "لموسكو"]
+    assert E._person_cuts(tagger, tokens, spans) == [(0, 2, "PERS"), (2, 3, "LOC")]
+    tokens = ["بوتين", "ودونالد", "ترامب"]
+    assert E._person_cuts(tagger, tokens, spans) == [(0, 1, "PERS"), (1, 3, "PERS")]
+    tokens = ["عبد", "الله", "بن", "زايد"]
+    assert E._person_cuts(tagger, tokens, [(0, 4, "PERS")]) == [(0, 4, "PERS")]

@@ -1,20 +1,24 @@
 """The NER tagger core: tokenization with offsets, CRF features, and the shipped crfsuite model.
 
 Shared by training (``training/ner/train.py``) and inference (``marsad.stages.entities``), so the features a model
-was trained with are exactly the ones it sees at run time. Runtime needs only ``python-crfsuite`` and the files in
-``marsad/models/ner/`` (no torch).
+was trained with are exactly the ones it sees at run time. Runtime needs only numpy and the files in
+``marsad/models/ner/`` (no torch): the crfsuite model files are read and decoded here (``CRFModel``), python-crfsuite
+is needed only to train them.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
+
+import numpy as np
 
 from ..doc import Article, Mention, Span
 from ..options import Options
@@ -94,7 +98,20 @@ class Gazetteer:
         return ()
 
 
-def word_features(tok: str, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None) -> list[str]:
+WordStats = dict[str, tuple[str, ...]]  # normalized word -> its corpus-statistics features
+
+
+def word_stats(data: dict[str, list[int]]) -> WordStats:
+    """``wordstats.json`` (word -> [frequency bucket, share-tagged-as-a-name bucket or -1]) as features."""
+    return {w: (f"fq={b}",) if r < 0 else (f"fq={b}", f"er={r}") for w, (b, r) in data.items()}
+
+
+def load_word_stats(path: Path) -> WordStats | None:
+    return word_stats(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else None
+
+
+def word_features(tok: str, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None,
+                  stats: WordStats | None = None) -> list[str]:
     """Features of one word on its own (cached per word by the featurizer)."""
     n = normalize(tok)
     s = strip_al(n)
@@ -121,31 +138,39 @@ def word_features(tok: str, gaz: dict[str, Gazetteer], clusters: dict[str, list[
             ids = next((clusters[r] for _, r in clitic_splits(n) if r in clusters), None)
         if ids is not None:
             f += [f"{prefix}{level}={c}" for level, c in enumerate(ids)]
+    if stats is not None:
+        # How common the word is in the labelled external corpora and how often it is (part of) a name there:
+        # negative evidence for a frequent common word that the name lists cannot give.
+        hit = stats.get(n)
+        if hit is None:
+            hit = next((stats[r] for _, r in clitic_splits(n) if r in stats), ("fq=0",))
+        f += hit
     return f
 
 
 # features kept from a neighbour at offset -2..+2 (prefix of the feature name)
 _CONTEXT_KEEP = ("n=", "s=", "sh=", "g", "cl=", "x2=", "k", "ck")
-
-
-_OFFSETS = (-2, -1, 1, 2)
+_CONTEXT: dict[int, tuple[str, ...]] = {-2: _CONTEXT_KEEP, -1: _CONTEXT_KEEP, 1: _CONTEXT_KEEP, 2: _CONTEXT_KEEP}
+_OFFSETS = tuple(_CONTEXT)
+_OFFSET_RE = re.compile(r"(-?[0-9])\D")  # the offset in front of a context feature's name
 
 
 class Featurizer:
     """Token sequence -> crfsuite attribute lists, with per-word features cached (the hot path)."""
 
-    def __init__(self, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None) -> None:
+    def __init__(self, gaz: dict[str, Gazetteer], clusters: dict[str, list[int]] | None = None,
+                 stats: WordStats | None = None) -> None:
         self.gaz = gaz
         self.clusters = clusters
-        # word -> (own features, {offset: its context features as seen from that offset})
+        self.stats = stats
+        # word -> (own features, {d: its features as a token's neighbour at offset d, named "{d}<feature>"})
         self._cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
 
     def _word(self, tok: str) -> tuple[list[str], dict[int, list[str]]]:
         hit = self._cache.get(tok)
         if hit is None:
-            own = word_features(tok, self.gaz, self.clusters)
-            ctx = [x for x in own if x.startswith(_CONTEXT_KEEP)]
-            hit = (own, {d: [f"{-d}{x}" for x in ctx] for d in _OFFSETS})
+            own = word_features(tok, self.gaz, self.clusters, self.stats)
+            hit = (own, {d: [f"{d}{x}" for x in own if x.startswith(keep)] for d, keep in _CONTEXT.items()})
             if len(self._cache) < 500_000:
                 self._cache[tok] = hit
         return hit
@@ -160,7 +185,7 @@ class Featurizer:
             for d in _OFFSETS:
                 j = i + d
                 if 0 <= j < size:
-                    f.extend(words[j][1][-d])  # the neighbour's features, named from i's side
+                    f.extend(words[j][1][d])  # the neighbour's features, named from i's side
                 else:
                     f.append(f"{d}BOUND")
             if i > 0:
@@ -193,37 +218,337 @@ def load_gazetteers(path: Path) -> dict[str, Gazetteer]:
     return {name: Gazetteer(words) for name, words in data.items()}
 
 
+class CRFModel:
+    """A crfsuite CRF1d model read straight from its file: weights as numpy arrays, Viterbi done here.
+
+    Scoring is the same sum of attribute weights crfsuite computes, so tags match crfsuite's (it breaks Viterbi
+    ties towards the lowest label id, as ``argmax`` does). Reading the file ourselves lets the tagger sum the
+    weights of a word's features once per word type instead of once per token.
+    """
+
+    def __init__(self, path: Path) -> None:
+        buf = path.read_bytes()
+        (magic, _, kind, _, _, n_labels, n_attrs, off_feat, off_labels, off_attrs, _, _) = struct.unpack_from(
+            "<4sI4sIIIIIIIII", buf, 0)
+        if magic != b"lCRF" or kind != b"FOMC":
+            raise ValueError(f"{path}: not a crfsuite CRF1d model")
+        self.labels = _cqdb_strings(buf, off_labels)
+        assert len(self.labels) == n_labels
+        # attribute -> row; the extra last row stays zero (an attribute the model never saw)
+        self.attrs: dict[str, int] = {a: i for i, a in enumerate(_cqdb_strings(buf, off_attrs))}
+        self.zero = n_attrs
+        chunk, _, n_feat = struct.unpack_from("<4sII", buf, off_feat)
+        assert chunk == b"FEAT"
+        dt = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("w", "<f8")])
+        feats = np.frombuffer(buf, dtype=dt, count=n_feat, offset=off_feat + 12)
+        state = feats[feats["type"] == 0]
+        trans = feats[feats["type"] == 1]
+        self.state = np.zeros((n_attrs + 1, n_labels))
+        np.add.at(self.state, (state["src"], state["dst"]), state["w"])
+        self.trans = np.zeros((n_labels, n_labels))
+        np.add.at(self.trans, (trans["src"], trans["dst"]), trans["w"])
+        # Context features are a neighbour's own feature behind its offset ("-1n=..." is "n=..." one word to
+        # the left; own features never start with a digit or "-"). ``combo[base[x]]`` holds, for a feature x,
+        # its weights as the token's own feature (slot 0) and at each offset of _OFFSETS (slots 1..): a word's
+        # contribution to itself and to every neighbour is then one sum over its own features.
+        self.base: dict[str, int] = {}
+        slot = {d: o for o, d in enumerate(_OFFSETS, 1)}
+        where: list[tuple[int, int, int]] = []  # (base id, slot, attribute row)
+        for a, r in self.attrs.items():
+            k, name = 0, a
+            m = _OFFSET_RE.match(a)
+            if m and int(m.group(1)) in slot:
+                k, name = slot[int(m.group(1))], a[m.end(1):]
+            where.append((self.base.setdefault(name, len(self.base)), k, r))
+        self.combo = np.zeros((len(self.base) + 1, 1 + len(_OFFSETS), n_labels))  # last row: unknown, zero
+        if where:
+            b, k, r = (np.asarray(x) for x in zip(*where, strict=True))
+            self.combo[b, k] = self.state[r]
+        self.unknown = len(self.base)
+        # words that occur first / second in a weighted bigram feature ("bi-=a|b", "bi+=a|b")
+        left: set[str] = set()
+        right: set[str] = set()
+        for a in self.attrs:
+            if a.startswith(("bi-=", "bi+=")):
+                parts = a[4:].split("|")
+                for k in range(1, len(parts)):  # a word may itself hold "|": every cut
+                    left.add("|".join(parts[:k]))
+                    right.add("|".join(parts[k:]))
+        self.bigram_words = (left, right)
+
+    def share_names(self, names: dict[str, int]) -> None:
+        """Re-index ``combo`` by ``names`` (a superset of this model's feature names, shared with the other pass),
+        so that a word's features are looked up once for both models."""
+        combo = np.zeros((len(names) + 1, *self.combo.shape[1:]))
+        combo[[names[n] for n in self.base]] = self.combo[:-1]
+        self.combo, self.base, self.unknown = combo, names, len(names)
+
+    def rows(self, groups: Iterable[Sequence[str]]) -> tuple[list[int], list[int]]:
+        """The ``combo`` rows of each group's features laid end to end, and where each group starts."""
+        get = self.base.get
+        unknown = self.unknown
+        flat: list[int] = []
+        starts: list[int] = []
+        for g in groups:
+            starts.append(len(flat))
+            flat += [get(x, unknown) for x in g] if g else [unknown]  # reduceat needs no empty group
+        return flat, starts
+
+    def sums(self, rows: tuple[list[int], list[int]]) -> Any:
+        """Per group of features (a word's own features, or a token's document features): the summed weights as
+        own features and as seen from each offset, (groups, 1 + len(_OFFSETS), labels), in one numpy call."""
+        flat, starts = rows
+        if len(starts) <= 2048:
+            return np.add.reduceat(self.combo[flat], starts, axis=0)
+        # in chunks: the gathered rows of a whole chunk are (features, offsets, labels) doubles, kept cache-sized
+        out = []
+        for a in range(0, len(starts), 2048):
+            b = min(a + 2048, len(starts))
+            lo, hi = starts[a], starts[b] if b < len(starts) else len(flat)
+            out.append(np.add.reduceat(self.combo[flat[lo:hi]], [x - lo for x in starts[a:b]], axis=0))
+        return np.concatenate(out)
+
+    def viterbi(self, scores: Any, lengths: Sequence[int]) -> list[list[str]]:
+        """Best label sequences of sentences whose state scores are stacked in ``scores`` (sum(lengths), labels),
+        all sentences decoded together: at step t only the sentences longer than t advance."""
+        n = len(lengths)
+        if n == 0:
+            return []
+        lens = np.asarray(lengths, dtype=np.int64)
+        order = np.argsort(-lens, kind="stable")  # longest first: the active ones are a prefix
+        lens_o = lens[order]
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        starts_o = starts[order]
+        delta = scores[starts_o].copy()  # (n, L): best score of a path ending in each label
+        backs = []
+        for t in range(1, int(lens_o[0]) if n else 0):
+            k = int(np.searchsorted(-lens_o, -t, side="left"))  # sentences with length > t
+            cand = delta[:k, :, None] + self.trans  # previous label i -> label j
+            bp = cand.argmax(axis=1)  # first maximum: the lowest label id on a tie, as crfsuite
+            delta[:k] = cand.max(axis=1) + scores[starts_o[:k] + t]
+            backs.append(bp)
+        best = delta.argmax(axis=1)
+        path = np.empty(int(lens.sum()), dtype=np.int64)
+        y = best.copy()
+        path[starts_o + lens_o - 1] = y
+        for t in range(len(backs), 0, -1):  # backs[t-1] maps the label at t to the one at t-1
+            k = backs[t - 1].shape[0]
+            # sentences ending at t start their path here; the longer ones follow their back-pointers
+            y[:k] = np.where(lens_o[:k] - 1 == t, best[:k], y[:k])
+            y[:k] = backs[t - 1][np.arange(k), y[:k]]
+            path[starts_o[:k] + t - 1] = y[:k]
+        labels = self.labels
+        flat = [labels[i] for i in path.tolist()]
+        out = []
+        pos = 0
+        for m in lengths:
+            out.append(flat[pos:pos + m])
+            pos += m
+        return out
+
+
+def _cqdb_strings(buf: bytes, off: int) -> list[str]:
+    """The strings of a crfsuite CQDB chunk (labels or attributes) in id order, via its id -> record table."""
+    _, _, _, _, n, bwd = struct.unpack_from("<4sIIIII", buf, off)
+    out = []
+    for rec in struct.unpack_from(f"<{n}I", buf, off + bwd):
+        _, size = struct.unpack_from("<II", buf, off + rec)
+        out.append(buf[off + rec + 8:off + rec + 7 + size].decode("utf-8"))  # size counts the final NUL
+    return out
+
+
+def _append(table: Any, used: int, rows: Any) -> Any:
+    """``table`` with ``rows`` written after its first ``used`` rows, reallocated (doubling) when full."""
+    need = used + len(rows)
+    if need > len(table):
+        bigger = np.zeros((max(need, 2 * len(table), 1024), *table.shape[1:]), dtype=table.dtype)
+        bigger[:used] = table[:used]
+        table = bigger
+    table[used:need] = rows
+    return table
+
+
+class _Scorer:
+    """Per-word-type score vectors of one CRF: for word id k, ``table[k, 0]`` is the sum of its own feature
+    weights and ``table[k, o]`` that of its context features as seen from a token at offset ``_OFFSETS[o - 1]``.
+    The second pass's per-token document features get the same treatment in ``extra_table``."""
+
+    def __init__(self, model: CRFModel) -> None:
+        self.model = model
+        self.table = np.zeros((0, 1 + len(_OFFSETS), len(model.labels)))
+        self.size = 0  # rows of ``table`` in use (it grows by doubling)
+        self.side = np.zeros(0, dtype=np.uint8)  # per word id: 1 = left word of a weighted bigram, 2 = right word
+        self.bound = model.combo[model.base.get("BOUND", model.unknown)]  # "-2BOUND"...: no word there
+        self.extra: dict[tuple[str, ...], int] = {}  # document features -> row of extra_table
+        self.extra_table = np.zeros((0, 1 + len(_OFFSETS), len(model.labels)))
+
+    def grow(self, rows: tuple[list[int], list[int]], norms: Sequence[str]) -> None:
+        """Add the vectors of newly seen words (``CRFModel.rows`` of their ``word_features``, their normalized
+        forms)."""
+        if norms:
+            self.table = _append(self.table, self.size, self.model.sums(rows))
+            left, right = self.model.bigram_words
+            side = np.array([(w in left) | (w in right) << 1 for w in norms], dtype=np.uint8)
+            self.side = _append(self.side, self.size, side)
+            self.size += len(norms)
+
+    def extra_rows(self, extra: Sequence[Sequence[str]]) -> list[int]:
+        """Rows of the second pass's per-token document features (few distinct combinations: cached)."""
+        out = []
+        new: list[tuple[str, ...]] = []
+        for e in extra:
+            key = tuple(e)
+            row = self.extra.get(key)
+            if row is None:
+                row = self.extra[key] = len(self.extra)
+                new.append(key)
+            out.append(row)
+        if new:
+            self.extra_table = _append(self.extra_table, len(self.extra) - len(new),
+                                       self.model.sums(self.model.rows(new)))
+        return out
+
+    def scores(self, ids: Any, sent: Any, pos: Any, lens: Any, norms: Sequence[str],
+               extra: Any = None) -> Any:
+        """State scores (tokens, labels) of the tokens of several sentences laid end to end: word ids ``ids``,
+        each token's sentence ``sent`` and position ``pos`` in it, sentence lengths ``lens``."""
+        size = lens[sent]  # each token's sentence length
+        s = self.table[ids, 0].copy()
+        tables = [(self.table, ids, True)]
+        if extra is not None:
+            s += self.extra_table[extra, 0]
+            tables.append((self.extra_table, extra, False))
+        for o, d in enumerate(_OFFSETS, 1):
+            inside = (pos + d >= 0) & (pos + d < size)
+            j = np.nonzero(inside)[0]
+            for table, rows, bounded in tables:
+                s[j] += table[rows[j + d], o]
+                if bounded:
+                    s[~inside] += self.bound[o]
+        # word bigrams: "bi-=prev|this" on the second word of a pair, "bi+=this|next" on the first; only pairs
+        # whose words both occur in some weighted bigram are looked up
+        attrs = self.model.attrs
+        state = self.model.state
+        at, rows = [], []
+        side = self.side[ids]
+        pairs = np.nonzero((side[:-1] & 1).astype(bool) & (side[1:] & 2).astype(bool) & (pos[1:] > 0))[0] + 1
+        for i in pairs.tolist():
+            key = f"{norms[i - 1]}|{norms[i]}"
+            r = attrs.get("bi-=" + key)
+            if r is not None:
+                at.append(i)
+                rows.append(r)
+            r = attrs.get("bi+=" + key)
+            if r is not None:
+                at.append(i - 1)
+                rows.append(r)
+        if at:
+            np.add.at(s, at, state[rows])
+        return s
+
+
 class Tagger:
-    """The shipped CRF tagger: ``tag(tokens) -> BIO tags``."""
+    """The shipped CRF tagger: ``tag(tokens) -> BIO tags``.
+
+    Each word type is featurized and scored once (its own weights and its contribution to each neighbour, per
+    model); a sentence then costs a few array sums and one Viterbi pass over all sentences at once.
+    """
+
+    MAX_WORDS: ClassVar[int] = 100_000  # word types kept before the caches start over (≈ 35 MB a pass)
 
     def __init__(self, model_dir: Path = MODEL_DIR, *, model_file: Path | None = None,
                  gazetteers: dict[str, dict[str, list[str]]] | None = None,
-                 clusters: dict[str, list[int]] | None = None) -> None:
-        """The model in ``model_dir``; training passes its own file, lists and clusters instead."""
-        import pycrfsuite  # runtime dependency; imported here so importing marsad stays cheap
-
+                 clusters: dict[str, list[int]] | None = None, stats: WordStats | None = None) -> None:
+        """The model in ``model_dir``; training passes its own file, lists, clusters and statistics instead."""
         if gazetteers is None:
             self.gaz = load_gazetteers(model_dir / "gazetteers.json")
             clusters_path = model_dir / "clusters.json"
             clusters = json.loads(clusters_path.read_text(encoding="utf-8")) if clusters_path.is_file() else None
+            stats = load_word_stats(model_dir / "wordstats.json")
         else:
             self.gaz = {k: Gazetteer(v) for k, v in gazetteers.items()}
-        self.featurize = Featurizer(self.gaz, clusters)
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model_file or model_dir / "crf.model"))
-        self._second: Any = None  # the stacked pass over document features, when the model has one
+        self.clusters = clusters
+        self.stats = stats
+        # feature strings, as training sees them
+        self.featurize = Featurizer(self.gaz, clusters, stats)
+        self._first = CRFModel(model_file or model_dir / "crf.model")
         second = (model_file.with_suffix(".pass2") if model_file else model_dir / "crf2.model")
-        if second.is_file():
-            self._second = pycrfsuite.Tagger()
-            self._second.open(str(second))
+        # the stacked pass over document features, when the model has one
+        self._second: CRFModel | None = CRFModel(second) if second.is_file() else None
+        if self._second is not None:
+            names = dict(self._first.base)
+            for name in self._second.base:
+                names.setdefault(name, len(names))
+            self._first.share_names(names)
+            self._second.share_names(names)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._norms: list[str] = []
+        self._keys: list[list[str]] = []  # document keys (``_doc_keys``) per word id
+        self._scorers = [_Scorer(m) for m in (self._first, self._second) if m is not None]
+
+    def _word_ids(self, sentences: Sequence[Sequence[str]]) -> list[list[int]]:
+        if len(self._ids) > self.MAX_WORDS:
+            self._reset()
+        ids = self._ids
+        new: list[str] = []
+        out = []
+        for toks in sentences:
+            row = []
+            for t in toks:
+                i = ids.get(t)
+                if i is None:
+                    i = ids[t] = len(ids)
+                    new.append(t)
+                row.append(i)
+            out.append(row)
+        if new:
+            words = []
+            for t in new:
+                own = word_features(t, self.gaz, self.clusters, self.stats)
+                words.append(own)
+                n = own[1][2:]  # "n=<normalized word>"
+                self._norms.append(n)
+                self._keys.append([strip_al(n)] + [strip_al(rest) for _, rest in clitic_splits(n)
+                                                   if len(rest) >= 3])
+            rows = self._first.rows(words)  # the models share their feature names (``share_names``)
+            norms = self._norms[-len(words):]
+            for sc in self._scorers:
+                sc.grow(rows, norms)
+        return out
+
+    def _decode(self, scorer: _Scorer, ids: list[list[int]], extra: list[list[list[str]]] | None = None
+                ) -> list[list[str]]:
+        lengths = [len(s) for s in ids]
+        flat = np.fromiter((i for s in ids for i in s), dtype=np.int64)
+        if not len(flat):
+            return [[] for _ in ids]
+        lens = np.asarray(lengths, dtype=np.int64)
+        sent = np.repeat(np.arange(len(ids)), lens)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+        pos = np.arange(len(flat)) - starts[sent]
+        norms = self._norms
+        words = [norms[i] for i in flat.tolist()]
+        ex = None
+        if extra is not None:
+            ex = np.asarray(scorer.extra_rows([e for s in extra for e in s]), dtype=np.int64)
+        scores = scorer.scores(flat, sent, pos, lens, words, ex)
+        nonempty = [m for m in lengths if m]
+        tags = iter(scorer.model.viterbi(scores, nonempty))
+        return [next(tags) if m else [] for m in lengths]
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         if not tokens:
             return []
-        return list(self._tagger.tag(self.featurize(tokens)))
+        return self.tag_many([tokens])[0]
 
     def tag_many(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
-        return [self.tag(s) for s in sentences]
+        """First-pass tags of independent sentences (decoded together)."""
+        ids = self._word_ids(list(sentences))
+        return self._decode(self._scorers[0], ids)
 
     def tag_document(self, sentences: Sequence[Sequence[str]], window: int = 10,
                      propagate: bool = True) -> list[list[str]]:
@@ -233,34 +558,36 @@ class Tagger:
         become features of a second CRF. With ``propagate``, a word tagged as (part of) a name within ``window``
         sentences is also tagged where the CRF missed it (a bare surname, a clitic form).
         """
-        feats = [self.featurize(s) for s in sentences]
-        tags = [list(self._tagger.tag(f)) if f else [] for f in feats]
-        if self._second is not None:  # same word features, plus the document features of the first pass
-            extra = document_features(sentences, tags, window)
-            tags = [list(self._second.tag([a + b for a, b in zip(f, extra_context(ex), strict=True)])) if f else []
-                    for f, ex in zip(feats, extra, strict=True)]
+        ids = self._word_ids(sentences)
+        tags = self._decode(self._scorers[0], ids)
+        if len(self._scorers) > 1:  # same word features, plus the document features of the first pass
+            keys = self._keys
+            extra = document_features(sentences, tags, window, [[keys[i] for i in s] for s in ids])
+            tags = self._decode(self._scorers[1], ids, extra)
         if not propagate:
             return tags
+        norms = self._norms
         found: list[dict[str, str]] = []
-        for toks, tt in zip(sentences, tags, strict=True):
+        for row, tt in zip(ids, tags, strict=True):
             names: dict[str, str] = {}
             for i, j, typ in bio_spans(tt):
-                for w in _propagation_words([normalize(x) for x in toks[i:j]], typ):
+                for w in _propagation_words([norms[x] for x in row[i:j]], typ):
                     names.setdefault(w, typ)
             found.append(names)
         out = []
-        for k, (toks, tt) in enumerate(zip(sentences, tags, strict=True)):
+        for k, (row, tt) in enumerate(zip(ids, tags, strict=True)):
             names = {}
             for d in found[max(0, k - window):k + window + 1]:
                 for w, typ in d.items():
                     names.setdefault(w, typ)
             new = list(tt)
-            for i, tok in enumerate(toks):
-                if new[i] != "O":
-                    continue
-                typ = _name_type(names, normalize(tok))[0]
-                if typ is not None:
-                    new[i] = ("I-" if typ == "PERS" and i and new[i - 1][2:] == typ else "B-") + typ
+            if names:
+                for i, x in enumerate(row):
+                    if new[i] != "O":
+                        continue
+                    typ = _name_type(names, norms[x])[0]
+                    if typ is not None:
+                        new[i] = ("I-" if typ == "PERS" and i and new[i - 1][2:] == typ else "B-") + typ
             out.append(new)
         return out
 
@@ -271,37 +598,58 @@ def _doc_keys(tok: str) -> list[str]:
 
 
 def document_features(sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]],
-                      window: int = 10) -> list[list[list[str]]]:
+                      window: int = 10, keys: Sequence[Sequence[Sequence[str]]] | None = None
+                      ) -> list[list[list[str]]]:
     """Per token: its first-pass label and how the same word (clitics and ال aside) was labelled elsewhere within
     ``window`` sentences: the majority label ("dm=", ties to an entity type, then by name) and every entity type
-    seen ("dh=")."""
-    keys = [[_doc_keys(t) for t in toks] for toks in sentences]
+    seen ("dh="). ``keys`` are the tokens' ``_doc_keys`` when the caller has them cached."""
+    if keys is None:
+        keys = [[_doc_keys(t) for t in toks] for toks in sentences]
     labels = [[t[2:] if t != "O" else "O" for t in tt] for tt in tags]
-    counts: dict[str, dict[str, int]] = {}  # key -> label -> count, over the sliding window
-
-    def add(i: int, sign: int) -> None:
-        for ks, label in zip(keys[i], labels[i], strict=True):
-            for key in ks:
-                c = counts.setdefault(key, {})
-                c[label] = c.get(label, 0) + sign
-
+    kinds = sorted({lab for ls in labels for lab in ls})
+    # (key, label) pairs of each sentence, counted over the sliding window of sentences
+    pairs = [[(key, label) for ks, label in zip(keys[i], labels[i], strict=True) for key in ks]
+             for i in range(len(sentences))]
+    named = [[key for key, label in ps if label != "O"] for ps in pairs]  # keys seen inside a name
+    counts: Counter[tuple[str, str]] = Counter()
+    in_names: Counter[str] = Counter()
     n = len(sentences)
     for i in range(min(window + 1, n)):
-        add(i, 1)
+        counts.update(pairs[i])
+        in_names.update(named[i])
     out: list[list[list[str]]] = []
+    p1 = {t: f"p1={t}" for t in {t for tt in tags for t in tt}}
+    get = counts.get
+    get_named = in_names.get
     for i in range(n):
         if i - window - 1 >= 0:
-            add(i - window - 1, -1)
+            counts.subtract(pairs[i - window - 1])
+            in_names.subtract(named[i - window - 1])
         if i > 0 and i + window < n:
-            add(i + window, 1)
+            counts.update(pairs[i + window])
+            in_names.update(named[i + window])
         feats = []
-        for ks, label in zip(keys[i], labels[i], strict=True):
-            f = [f"p1={tags[i][len(feats)]}"]
-            seen = [(c - (lab == label), lab != "O", lab) for lab, c in counts.get(ks[0], {}).items()]
-            seen = [x for x in seen if x[0] > 0]
-            if seen:
-                f.append(f"dm={max(seen)[2]}")
-                f += [f"dh={lab}" for _, ent, lab in sorted(seen, key=lambda x: x[2]) if ent]
+        for ks, label, tag in zip(keys[i], labels[i], tags[i], strict=True):
+            f = [p1[tag]]
+            key = ks[0]
+            if get_named(key, 0) - (label != "O") <= 0:  # the common case: seen elsewhere only outside names
+                if get((key, "O"), 0) - (label == "O") > 0:
+                    f.append("dm=O")
+                feats.append(f)
+                continue
+            best: tuple[int, bool, str] | None = None  # (count elsewhere, is an entity, label): max wins
+            ents = []
+            for lab in kinds:
+                k = get((key, lab), 0) - (lab == label)  # not counting this token itself
+                if k > 0:
+                    cand = (k, lab != "O", lab)
+                    if best is None or cand > best:
+                        best = cand
+                    if lab != "O":
+                        ents.append(lab)  # kinds are sorted: so is ents
+            if best is not None:
+                f.append(f"dm={best[2]}")
+                f += [f"dh={lab}" for lab in ents]
             feats.append(f)
         out.append(feats)
     return out
@@ -344,6 +692,9 @@ def _known(tagger: Tagger, norm: str, lists: tuple[str, ...] | None = None) -> b
     return False
 
 
+EXTERNAL_LISTS = ("x", "j", "c")  # name lists from outside ANERcorp: WikiFANE, Wojood, curated (x: all, in old models)
+
+
 def proclitic_length(tagger: Tagger, token: str) -> int:
     """How many leading letters of ``token`` are proclitics (و ف ب ل ك, ال kept) that a name span must skip."""
     n = normalize(token)
@@ -353,7 +704,7 @@ def proclitic_length(tagger: Tagger, token: str) -> int:
     for pre, rest in reversed(splits):  # a proclitic in front of the article is safe to strip ("والمملكة")
         if rest.startswith("ال") and len(rest) > 4:
             return len(pre)
-    if _known(tagger, n, ("x",)):  # the external lists hold mostly clitic-free names ("باريس", not "ب" + "اريس")
+    if _known(tagger, n, EXTERNAL_LISTS):  # these hold mostly clitic-free names ("باريس", not "ب" + "اريس")
         return 0
     for pre, rest in splits:  # ANERcorp's list also holds clitic forms ("لروسيا" tagged whole): bare word first
         if len(rest) >= 3 and (_known(tagger, rest) or (pre.endswith("لل") and _known(tagger, "ال" + rest))):
@@ -383,7 +734,16 @@ def tag_text(tagger: Tagger, text: str, start: int, end: int, unit: str = "") ->
 
 def tag_sentences(tagger: Tagger, text: str, sentences: Sequence[Span], unit: str = "") -> list[Mention]:
     """Mentions in the sentences of one unit (tagged together: the second pass looks across sentences)."""
-    all_spans = [[(a + s.start, b + s.start) for a, b in tokenize(text[s.start:s.end])] for s in sentences]
+    return tag_spans(tagger, text, [_token_spans(text, s) for s in sentences], unit)
+
+
+def _token_spans(text: str, sent: Span) -> list[tuple[int, int]]:
+    return [(a + sent.start, b + sent.start) for a, b in tokenize(text[sent.start:sent.end])]
+
+
+def tag_spans(tagger: Tagger, text: str, all_spans: Sequence[list[tuple[int, int]]], unit: str = ""
+              ) -> list[Mention]:
+    """Mentions in consecutive sentences given as their token spans in ``text``."""
     all_tokens = [[text[a:b] for a, b in spans] for spans in all_spans]
     out: list[Mention] = []
     for spans, tokens, tags in zip(all_spans, all_tokens, tagger.tag_document(all_tokens, propagate=False),
@@ -395,7 +755,7 @@ def tag_sentences(tagger: Tagger, text: str, sentences: Sequence[Span], unit: st
 def _mentions(tagger: Tagger, spans: list[tuple[int, int]], tokens: list[str], tags: list[str],
               unit: str) -> list[Mention]:
     out: list[Mention] = []
-    for i, j, typ in bio_spans(tags):
+    for i, j, typ in _person_cuts(tagger, tokens, bio_spans(tags)):
         while j - i > 1 and normalize(tokens[i]) in _STOP:  # "الرئيس بوتين", "بين بوتين": not the name
             i += 1
         s = spans[i][0] + _skip_letters(tokens[i], proclitic_length(tagger, tokens[i]))
@@ -404,6 +764,26 @@ def _mentions(tagger: Tagger, spans: list[tuple[int, int]], tokens: list[str], t
             continue
         if s < e and typ in TYPES:
             out.append(Mention(s, e, typ, unit))
+    return out
+
+
+def _person_cuts(tagger: Tagger, tokens: list[str], spans: list[tuple[int, int, str]]
+                 ) -> list[tuple[int, int, str]]:
+    """A person's name does not go on into a word with a proclitic: "فلاديمير بوتين لموسكو" is a person and a
+    place, "بوتين وترامب" two persons. The CRF sometimes runs a name on (its I- transitions are strong); cut there.
+    The rest keeps the person type unless the external name lists know its bare word as another type."""
+    out: list[tuple[int, int, str]] = []
+    for i, j, typ in spans:
+        while typ == "PERS" and j - i > 1:
+            k = next((k for k in range(i + 1, j) if proclitic_length(tagger, tokens[k])), None)
+            if k is None:
+                break
+            out.append((i, k, typ))
+            bare = normalize(tokens[k])[proclitic_length(tagger, tokens[k]):]
+            known = {h[2:] for name in EXTERNAL_LISTS if name in tagger.gaz
+                     for h in tagger.gaz[name].words.get(bare, ()) if h.startswith("B-")}
+            i, typ = k, (typ if not known or typ in known else min(known))
+        out.append((i, j, typ))
     return out
 
 
@@ -423,10 +803,12 @@ class TagEntities:
             if unit is not None:
                 by_unit.setdefault(unit, []).append(sent)
         mentions: list[Mention] = []
+        tokens: dict[str, list[list[tuple[int, int]]]] = {}  # tokenized once, for tagging and propagation
         for unit, sents in by_unit.items():
-            mentions.extend(tag_sentences(tagger, article.text, sents, unit))
+            tokens[unit] = [_token_spans(article.text, s) for s in sents]
+            mentions.extend(tag_spans(tagger, article.text, tokens[unit], unit))
         mentions.sort(key=lambda m: (m.start, m.end))
-        article.mentions = _split_adjacent_persons(article, _propagate(article, mentions))
+        article.mentions = _split_adjacent_persons(article, _propagate(article, mentions, tokens))
         return article
 
 
@@ -473,8 +855,10 @@ def _name_type(names: dict[str, str], norm: str) -> tuple[str | None, int]:
     return None, 0
 
 
-def _propagate(article: Article, mentions: list[Mention]) -> list[Mention]:
-    """Tag other uses of a name the model found elsewhere in the same unit but missed there (a bare surname)."""
+def _propagate(article: Article, mentions: list[Mention],
+               tokens: dict[str, list[list[tuple[int, int]]]] | None = None) -> list[Mention]:
+    """Tag other uses of a name the model found elsewhere in the same unit but missed there (a bare surname).
+    ``tokens``: the token spans of each unit's sentences, when the caller has them."""
     names_of: dict[str, dict[str, str]] = {}  # unit -> normalized word -> type
     for m in mentions:
         for w in _propagation_words(normalize(article.text[m.start:m.end]).split(), m.type):
@@ -485,19 +869,25 @@ def _propagate(article: Article, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         covered[m.start:m.end] = b"\x01" * (m.end - m.start)
     extra: list[Mention] = []
-    regions = article.analysed_regions()
-    for sent in article.sentences:
-        unit = next((u for u, bodies in regions if any(b.contains(sent) for b in bodies)), None)
-        if unit is None:
+    if tokens is None:
+        tokens = {}
+        regions = article.analysed_regions()
+        for sent in article.sentences:
+            unit = next((u for u, bodies in regions if any(b.contains(sent) for b in bodies)), None)
+            if unit is not None:
+                tokens.setdefault(unit, []).append(_token_spans(article.text, sent))
+    for unit, sents in tokens.items():
+        names = names_of.get(unit)
+        if not names:
             continue
-        for a, b in tokenize(article.text[sent.start:sent.end]):
-            a, b = a + sent.start, b + sent.start
-            if any(covered[a:b]):
-                continue
-            tok = article.text[a:b]
-            typ, k = _name_type(names_of.get(unit, {}), normalize(tok))
-            if typ is not None:
-                extra.append(Mention(a + _skip_letters(tok, k), b, typ, unit))
+        for spans in sents:
+            for a, b in spans:
+                if any(covered[a:b]):
+                    continue
+                tok = article.text[a:b]
+                typ, k = _name_type(names, normalize(tok))
+                if typ is not None:
+                    extra.append(Mention(a + _skip_letters(tok, k), b, typ, unit))
     if not extra:
         return mentions
     # a found word right after (or before) a model mention may complete it: "كيم جونغ" + "أون"
