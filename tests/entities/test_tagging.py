@@ -65,3 +65,9 @@ def test_a_person_name_stops_at_a_word_with_a_proclitic(tagger: E.Tagger) -> Non
     assert E._person_cuts(tagger, tokens, spans) == [(0, 1, "PERS"), (1, 3, "PERS")]
     tokens = ["عبد", "الله", "بن", "زايد"]
     assert E._person_cuts(tagger, tokens, [(0, 4, "PERS")]) == [(0, 4, "PERS")]
+
+
+def test_a_transliterated_surname_starting_like_a_proclitic_is_not_cut(tagger: E.Tagger) -> None:
+    # "فالدبيرج" reads as ف + الدبيرج, "كالفن" as ك + الفن: inside a name they are part of it
+    assert E._person_cuts(tagger, ["يوهانس", "فالدبيرج"], [(0, 2, "PERS")]) == [(0, 2, "PERS")]
+    assert E._person_cuts(tagger, ["جون", "كالفن"], [(0, 2, "PERS")]) == [(0, 2, "PERS")]

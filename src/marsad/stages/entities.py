@@ -767,15 +767,22 @@ def _mentions(tagger: Tagger, spans: list[tuple[int, int]], tokens: list[str], t
     return out
 
 
+_NAME_CUT_PROCLITICS = frozenset("ولب")
+
+
 def _person_cuts(tagger: Tagger, tokens: list[str], spans: list[tuple[int, int, str]]
                  ) -> list[tuple[int, int, str]]:
     """A person's name does not go on into a word with a proclitic: "فلاديمير بوتين لموسكو" is a person and a
     place, "بوتين وترامب" two persons. The CRF sometimes runs a name on (its I- transitions are strong); cut there.
-    The rest keeps the person type unless the external name lists know its bare word as another type."""
+    The rest keeps the person type unless the external name lists know its bare word as another type. Only the
+    conjunction و and the prepositions ل/ب cut: a word starting with ف or ك + "ال" inside a name is far more
+    often a transliterated name ("يوهانس فالدبيرج", "فالنتينا") than "then"/"like" after one."""
     out: list[tuple[int, int, str]] = []
     for i, j, typ in spans:
         while typ == "PERS" and j - i > 1:
-            k = next((k for k in range(i + 1, j) if proclitic_length(tagger, tokens[k])), None)
+            k = next((k for k in range(i + 1, j)
+                      if normalize(tokens[k])[:1] in _NAME_CUT_PROCLITICS and proclitic_length(tagger, tokens[k])),
+                     None)
             if k is None:
                 break
             out.append((i, k, typ))
