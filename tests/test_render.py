@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from marsad.analyze import analyze
-from marsad.render.html import render_html
+from marsad.render.html import render_html, text_segments
 from marsad.render.markdown import render_markdown
 
 HOSTILE = (
@@ -64,3 +67,49 @@ def test_dossiers_show_resolved_dates(seed_dossier: dict) -> None:
     assert "في يونيو/حزيران | 2024-06 | month" in section
     html = render_html(seed_dossier)
     assert "<h2>التواريخ المذكورة</h2>" in html and '<bdi dir="ltr">2024-11-29</bdi>' in html
+
+
+def _painted(a: dict, targets: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, str, str, object]]:
+    """Reference: paint every character (wider removals first, of equal ones the later, then bodies, then glued parts; the first of
+    overlapping citations keeps the text) and read the classes back."""
+    n = len(a["text"])
+    label = [("gap", "")] * n
+    for r in sorted(a["removed"], key=lambda r: (r["start"] - r["end"], r["start"])):
+        label[r["start"]:r["end"]] = [("removed", r["kind"])] * (r["end"] - r["start"])
+    for s, e in a["body"]:
+        label[s:e] = [("body", "")] * (e - s)
+    for p in a["parts"]:
+        for s, e in p["body"]:
+            label[s:e] = [("part", "")] * (e - s)
+    owner: list[object] = [None] * n
+    for s, e in sorted(set(targets)):
+        if all(o is None for o in owner[s:e]):
+            owner[s:e] = [(s, e)] * (e - s)
+    return [(i, *label[i], owner[i]) for i in range(lo, hi)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_text_segments_match_per_character_painting(data: st.DataObject) -> None:
+    n = data.draw(st.integers(1, 60))
+    span = st.tuples(st.integers(0, n), st.integers(0, n)).map(sorted).map(tuple)
+    a = {"id": "a1", "text": "".join(data.draw(st.lists(st.sampled_from("ab ج"), min_size=n, max_size=n))),
+         # one kind per removed span: which of two identical spans shows is arbitrary
+         "removed": [{"start": s, "end": e, "kind": k} for (s, e), k in dict(
+                     data.draw(st.lists(st.tuples(span, st.sampled_from(["caption", "tags"])), max_size=4))).items()],
+         "body": data.draw(st.lists(span, max_size=3)),
+         "parts": [{"body": data.draw(st.lists(span, max_size=2))} for _ in range(data.draw(st.integers(0, 2)))]}
+    targets = data.draw(st.lists(span, max_size=3))
+    lo, hi = data.draw(span)
+    segs = text_segments(a, targets, lo, hi)
+    assert "".join(s["text"] for s in segs) == a["text"][lo:hi]
+    got = []
+    for s in segs:
+        target = None
+        if s["target"]:
+            _, _, start, end = s["target"].rsplit("-", 3)
+            target = (int(start), int(end))
+        got += [(i, s["cls"], s["kind"], target) for i in range(s["start"], s["end"])]
+    assert got == _painted(a, targets, lo, hi)
+    firsts = [s["start"] for s in segs if s["first"]]
+    assert len(firsts) == len(set(firsts))

@@ -8,6 +8,8 @@ article text, which CSS ``:target`` highlights: clicking it shows the source pas
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -39,45 +41,50 @@ def target_id(span: dict[str, Any]) -> str:
     return f"p-{span['article']}-{span['start']}-{span['end']}"
 
 
-def text_segments(a: dict[str, Any], targets: list[tuple[int, int]] = ()) -> list[dict[str, Any]]:
-    """The article text cut into pieces: body, part body, removed (with kind) and the rest, in order.
+def text_segments(a: dict[str, Any], targets: Sequence[tuple[int, int]] = (), lo: int = 0,
+                  hi: int | None = None) -> list[dict[str, Any]]:
+    """``a["text"][lo:hi]`` cut into pieces where the class changes: body, part (a glued article's body), removed
+    (with its kind) and gap; and where a cited passage begins and ends.
 
-    ``targets``: cited passages; a piece inside one carries ``target`` (its id on the passage's first piece).
+    ``targets``: cited passages; a piece inside one carries ``target`` (the passage's element id) and ``first``
+    (it begins the passage). Overlapping passages: the earlier keeps the text. Boundaries are swept, not painted
+    per character, so a megabyte article costs what its spans cost.
     """
     text = a["text"]
-    labels: list[str | None] = [None] * len(text)
-    for r in sorted(a["removed"], key=lambda r: r["end"] - r["start"], reverse=True):
-        for i in range(r["start"], r["end"]):
-            labels[i] = "removed:" + r["kind"]  # narrower removals (captions in a glued part) win
-    for s, e in a["body"]:
-        for i in range(s, e):
-            labels[i] = "body"
-    for p in a["parts"]:
-        for s, e in p["body"]:
-            for i in range(s, e):
-                labels[i] = "part"
-    owner: list[int] = [-1] * len(text)
+    hi = len(text) if hi is None else hi
+    layers: list[tuple[int, int, int, str, str]] = [(r["start"], r["end"], 1, "removed", r["kind"])
+                                                    for r in a["removed"]]
+    layers += [(s, e, 2, "body", "") for s, e in a["body"]]
+    layers += [(s, e, 3, "part", "") for p in a["parts"] for s, e in p["body"]]
+    layers.sort()
     kept: list[tuple[int, int]] = []
     for s, e in sorted(set(targets)):
-        if all(owner[i] == -1 for i in range(s, e)):  # overlapping citations: the first one keeps the passage
-            for i in range(s, e):
-                owner[i] = len(kept)
+        if not kept or s >= kept[-1][1]:
             kept.append((s, e))
-    segments: list[dict[str, Any]] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or labels[i] != labels[start] or owner[i] != owner[start]:
-            label = labels[start] or "gap"
-            cls, _, kind = label.partition(":")
-            seg = {"text": text[start:i], "cls": cls, "kind": kind, "start": start, "end": i, "target": None,
-                   "first": False}
-            if owner[start] >= 0:
-                s, e = kept[owner[start]]
-                seg["target"] = target_id({"article": a["id"], "start": s, "end": e})
-                seg["first"] = start == s
-            segments.append(seg)
-            start = i
-    return segments
+    cuts = {lo, hi}
+    for s, e, *_ in layers:
+        cuts.update(x for x in (s, e) if lo < x < hi)
+    for s, e in kept:
+        cuts.update(x for x in (s, e) if lo < x < hi)
+    out: list[dict[str, Any]] = []
+    k = 0
+    for s, e in pairwise(sorted(cuts)):
+        # the highest layer covering the piece wins (a glued part's body over its removal); among removals the
+        # narrowest (a caption inside a glued article), of equally narrow ones the later
+        best: tuple[tuple[int, int], str, str] = ((0, 0), "gap", "")
+        for ls, le, prio, cls, kind in layers:
+            if ls > s:
+                break
+            if le >= e and (prio, ls - le) >= best[0]:
+                best = ((prio, ls - le), cls, kind)
+        while k < len(kept) and kept[k][1] <= s:
+            k += 1
+        inside = k < len(kept) and kept[k][0] <= s
+        out.append({"text": text[s:e], "cls": best[1], "kind": best[2], "start": s, "end": e,
+                    "target": target_id({"article": a["id"], "start": kept[k][0], "end": kept[k][1]})
+                    if inside else None,
+                    "first": inside and s == kept[k][0]})
+    return out
 
 
 def _articles(d: dict[str, Any], only: set[str] | None = None) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -22,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..render.graph import reuse_graph_svg
+from ..render.html import text_segments
 from ..render.markdown import entity_groups, excerpt, quotes_by_speaker
 from ..store import read
 from ..store.gateway import Store
@@ -51,42 +51,6 @@ _env = Environment(loader=PackageLoader("marsad", "web/templates"), autoescape=s
 _env.filters["visible_controls"] = visible_controls
 # an id in a URL path: "?", "#" and "/" escaped (article routes also accept a decoded "/")
 _env.filters["path"] = lambda value: quote(str(value), safe="")
-
-
-def segments(a: dict[str, Any], lo: int, hi: int, mark: tuple[int, int] | None) -> list[dict[str, Any]]:
-    """``text[lo:hi]`` cut where the class changes: body, glued part, removed (with its kind), gap; and where the
-    cited span begins and ends. Boundaries are swept, not painted per character (articles may be megabytes)."""
-    layers: list[tuple[int, int, int, str, str]] = []  # (start, end, priority, class, kind)
-    for r in a["removed"]:
-        layers.append((r["start"], r["end"], 1, "removed", r["kind"]))
-    for s, e in a["body"]:
-        layers.append((s, e, 2, "body", ""))
-    for p in a["parts"]:
-        for s, e in p["body"]:
-            layers.append((s, e, 3, "part", ""))
-    cuts = {lo, hi}
-    for s, e, *_ in layers:
-        cuts.update(x for x in (s, e) if lo < x < hi)
-    if mark:
-        cuts.update(x for x in mark if lo < x < hi)
-    points = sorted(cuts)
-    layers.sort()
-    out: list[dict[str, Any]] = []
-    text = a["text"]
-    for s, e in pairwise(points):
-        best: tuple[tuple[int, int], str, str] | None = None
-        for ls, le, prio, cls, kind in layers:
-            if ls > s:
-                break
-            # the highest layer covering the piece wins (a glued part's body over its removal); among removals
-            # the narrowest (a caption inside a glued article)
-            if le >= e and (best is None or (prio, ls - le) > best[0]):
-                best = ((prio, ls - le), cls, kind)
-        if best is None:
-            best = ((0, 0), "gap", "")
-        out.append({"text": text[s:e], "cls": best[1], "kind": best[2],
-                    "mark": bool(mark and mark[0] <= s and e <= mark[1])})
-    return out
 
 
 def open_store(request: Request) -> Iterator[Store]:
@@ -224,8 +188,8 @@ def create_app(db: str | Path, ingest_token: str | None = None, max_ingest_bytes
             page = mark[0] // ARTICLE_PAGE_CHARS if mark else 0
         page = min(page, pages - 1)
         lo, hi = page * ARTICLE_PAGE_CHARS, min(n, (page + 1) * ARTICLE_PAGE_CHARS)
-        return _page("article.html.j2", a=a, segments=segments(a, lo, hi, mark), mark=mark, page=page,
-                     pages=pages, lo=lo, hi=hi)
+        return _page("article.html.j2", a=a, segments=text_segments(a, [mark] if mark else [], lo, hi), mark=mark,
+                     page=page, pages=pages, lo=lo, hi=hi)
 
     @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
     def entities_page(s: StoreDep, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
