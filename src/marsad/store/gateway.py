@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -89,12 +89,15 @@ class Store:
         row = self.conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
         return row is not None
 
-    def free_id(self, article_id: str) -> str:
-        """``article_id`` if no stored article has it, else the first free ``id~N``."""
-        if not self._id_taken(article_id):
+    def free_id(self, article_id: str, also_taken: Container[str] = ()) -> str:
+        """``article_id`` if no stored article has it (nor is it in ``also_taken``), else the first free ``id~N``."""
+        def taken(aid: str) -> bool:
+            return aid in also_taken or self._id_taken(aid)
+
+        if not taken(article_id):
             return article_id
         n = 2
-        while self._id_taken(f"{article_id}~{n}"):
+        while taken(f"{article_id}~{n}"):
             n += 1
         return f"{article_id}~{n}"
 

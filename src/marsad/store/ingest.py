@@ -4,13 +4,20 @@ The cross-document state (reuse index + story clusterer) is kept as a snapshot i
 articles up to some seq; articles stored after it are replayed on load. Each article is written with its reuse
 passages and story membership in one transaction, so a crash at any point loses at most the article being
 written, and re-running the same input resumes where it stopped (stored texts are skipped by content hash).
+
+The per-article work (the pipeline's stages and the article's sentence vectors, ``analyse``) needs nothing but
+the article, so with ``Options.workers`` > 1 it runs in worker processes, several articles ahead, while the main
+process links each analysed article to the stored ones and writes it, strictly in input order. Ids are given in
+input order before an article is sent out, and the vectors of an article are always computed in one batch of its
+own texts (``article_texts``) that the process has not encoded before.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +29,8 @@ from ..errors import ErrorRecord
 from ..ingest import read_inputs
 from ..options import DEFAULT_OPTIONS, Options
 from ..pipeline import Pipeline, default_pipeline
+from ..stages.stories import profile_of
+from ..units import units_of
 from . import read
 from .gateway import Store
 
@@ -80,6 +89,80 @@ class StoredArticles(MutableMapping[str, Article]):
         return self.store.count("articles") + sum(1 for k in self.pending if self.store.seq_of(k) is None)
 
 
+def article_texts(article: Article, options: Options) -> list[str]:
+    """The texts whose vectors linking ``article`` asks for: per unit, its story profile (title and lead) and its
+    sentences (paraphrase search), once each, in a fixed order."""
+    texts: list[str] = []
+    for unit in units_of(article):
+        profile = profile_of(unit, article.text, options.stories, article.mentions)
+        texts.append(f"{profile.title}. {profile.lead}".strip())
+        texts.extend(article.text[s.start:s.end] for s in unit.sentences)
+    return list(dict.fromkeys(texts))
+
+
+Vectors = dict[str, Any]  # text -> unit vector (numpy row)
+
+
+def article_vectors(article: Article, options: Options, encoder: Any) -> Vectors:
+    """``article_texts`` with their vectors (the texts this encoder has not seen yet encoded in one batch: copies
+    of a wire text share sentences)."""
+    texts = article_texts(article, options)
+    return dict(zip(texts, encoder.encode(texts), strict=True)) if texts else {}
+
+
+def analyse(article: Article, pipeline: Pipeline, options: Options, encoder: Any) -> tuple[Article, Vectors]:
+    """The per-article part of an ingest: the stages, then (with an encoder) the article's sentence vectors."""
+    article = pipeline(article)
+    article.normalized = None  # the matching form is rebuilt when needed; not stored
+    vectors = article_vectors(article, options, encoder) if encoder is not None and options.cross_document else {}
+    return article, vectors
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(pipeline: Pipeline, options: Options, encode: bool, parent: int) -> None:
+    from ..vectors import SentenceEncoder
+
+    _exit_with_parent(parent)
+    _worker.update(pipeline=pipeline, options=options, encoder=SentenceEncoder() if encode else None)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the ingest process dies (a SIGKILL gives it no chance to stop its pool; a forked
+    worker holds the task pipe's other end itself, so it would wait for work forever)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before the request above
+        os._exit(1)
+
+
+def _analyse_in_worker(article: Article) -> tuple[Article, Vectors]:
+    return analyse(article, _worker["pipeline"], _worker["options"], _worker["encoder"])
+
+
+def _pool_context() -> Any:
+    import multiprocessing
+
+    # fork: the workers start at once and share the models the main process loaded (``warm``)
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
 @dataclass(slots=True)
 class IngestReport:
     added: list[str] = field(default_factory=list)  # article ids
@@ -102,6 +185,21 @@ class Ingester:
         self._articles = StoredArticles(store)
         self._since_checkpoint = 0
         self._touched: set[str] = set()  # stories that gained members since the last finish
+        self.workers = options.workers if options.workers > 0 else (os.cpu_count() or 1)
+
+    @property
+    def _vector_encoder(self) -> Any:
+        """The encoder when it can take vectors computed elsewhere (the default one can; a test's may not)."""
+        encoder = self.state.encoder
+        return encoder if hasattr(encoder, "vectors_of") and hasattr(encoder, "remember") else None
+
+    def warm(self) -> None:
+        """Load the models now (the sentence encoder, the stages' taggers), e.g. before timing an ingest; worker
+        processes started after this share them."""
+        if self._vector_encoder is not None:
+            self._vector_encoder.vectors_of(["تجربة"])  # not kept: the cache stays as it was
+        sample = Article(id="warm", text="قال وزير الخارجية محمد العلي في القاهرة يوم الاثنين إن المحادثات ستستمر.\n")
+        analyse(sample, self.pipeline, self.options, None)
 
     @property
     def state(self) -> CrossDocState:
@@ -120,6 +218,8 @@ class Ingester:
             replayed = 0
             for article in self.store.articles_after(seq):
                 self._articles.pending[article.id] = article
+                if self.options.cross_document and hasattr(encoder, "remember"):
+                    encoder.remember(article_vectors(article, self.options, encoder))  # as when it was added
                 state.add(article)
                 self._articles.committed(article.id)
                 replayed += 1
@@ -136,11 +236,20 @@ class Ingester:
             report.unchanged += 1
             return False
         article.id = self.store.free_id(article.id)
-        article = self.pipeline(article)
-        article.normalized = None  # the matching form is rebuilt when needed; not stored
+        encoder = self._vector_encoder if self.options.cross_document else None
+        self._link_and_store(*analyse(article, self.pipeline, self.options, encoder), report)
+        return True
+
+    def _link_and_store(self, article: Article, vectors: Vectors, report: IngestReport) -> bool:
+        """Link an analysed article to the stored ones (reuse, stories) and write it with all it has."""
+        if self.store.has_hash(article.content_hash):  # another process stored this text meanwhile
+            report.unchanged += 1
+            return False
         state = self.state
         if article.id in self._articles:  # a stored article took this id meanwhile (another batch)
             article.id = self.store.free_id(article.id)
+        if vectors:
+            state.encoder.remember(vectors)
         result = state.add(article) if self.options.cross_document else None
         rows = []
         if result is not None:
@@ -188,17 +297,75 @@ class Ingester:
     def ingest(self, inputs: Iterable[str | Path], on_file: Callable[[Path, list[Any]], None] | None = None,
                on_article: Callable[[Article, bool], None] | None = None) -> IngestReport:
         """Read every input and add its articles; bad inputs are reported and stored as errors, the batch goes
-        on. Ends with ``finish``."""
+        on. Ends with ``finish``. With ``workers`` > 1 the articles are analysed in worker processes."""
         report = IngestReport()
         try:
-            for item in read_inputs(inputs, self.options, on_file=on_file):
-                if isinstance(item, ErrorRecord):
-                    report.errors.append(item)
-                    self.store.add_errors([item])
-                    continue
-                added = self.add(item, report)
-                if on_article is not None:
-                    on_article(item, added)
+            items = read_inputs(inputs, self.options, on_file=on_file)
+            if self.workers > 1:
+                self._ingest_parallel(items, report, on_article)
+            else:
+                for item in items:
+                    if isinstance(item, ErrorRecord):
+                        report.errors.append(item)
+                        self.store.add_errors([item])
+                        continue
+                    added = self.add(item, report)
+                    if on_article is not None:
+                        on_article(item, added)
         finally:
             self.finish()
         return report
+
+    def _ingest_parallel(self, items: Iterable[Article | ErrorRecord], report: IngestReport,
+                         on_article: Callable[[Article, bool], None] | None) -> None:
+        """``ingest`` with the analysis in worker processes: articles are sent out in input order, up to a few per
+        worker ahead, and linked and written in that same order as their analyses come back. Each gets the id and
+        the already-stored verdict it would get in a serial run (texts and ids sent out count as stored)."""
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        _ = self.state  # the snapshot and replay first: they must not run while articles are in flight
+        self.warm()  # in this process, before the fork: the workers share the loaded models
+        ahead = 4 * self.workers
+        queue: deque[tuple[Article, Future[tuple[Article, Vectors]] | None]] = deque()
+        hashes: set[str] = set()  # texts sent out and not written yet
+        ids: set[str] = set()  # their ids
+
+        def settle() -> None:
+            item, future = queue.popleft()
+            if future is None:
+                report.unchanged += 1
+                added = False
+            else:
+                article, vectors = future.result()
+                hashes.discard(article.content_hash)
+                ids.discard(article.id)
+                added = self._link_and_store(article, vectors, report)
+                item = article
+            if on_article is not None:
+                on_article(item, added)
+
+        encode = self.options.cross_document and self._vector_encoder is not None
+        with ProcessPoolExecutor(self.workers, mp_context=_pool_context(), initializer=_init_worker,
+                                 initargs=(self.pipeline, self.options, encode, os.getpid())) as pool:
+            try:
+                for item in items:
+                    if isinstance(item, ErrorRecord):
+                        report.errors.append(item)
+                        self.store.add_errors([item])
+                        continue
+                    if item.content_hash in hashes or self.store.has_hash(item.content_hash):
+                        queue.append((item, None))
+                    else:
+                        item.id = self.store.free_id(item.id, also_taken=ids)
+                        hashes.add(item.content_hash)
+                        ids.add(item.id)
+                        queue.append((item, pool.submit(_analyse_in_worker, item)))
+                    while len(queue) > ahead:
+                        settle()
+                while queue:
+                    settle()
+            except BaseException:
+                for _, future in queue:
+                    if future is not None:
+                        future.cancel()
+                raise
