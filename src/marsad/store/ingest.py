@@ -20,6 +20,7 @@ import tempfile
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -284,14 +285,15 @@ class Ingester:
             self.store.save_state(self._state, self.store.max_seq())
         self._since_checkpoint = 0
 
-    def finish(self) -> None:
-        """After a batch: snapshot the state and merge entities over the whole store (when anything changed)."""
+    def finish(self, pmap: Callable[..., Iterable[Any]] = map) -> None:
+        """After a batch: snapshot the state and merge entities over the whole store (when anything changed), then
+        keep the accounts of the stories that changed (built through ``pmap``: a pool's ``map``)."""
         if self._since_checkpoint:
             self.checkpoint()
         if self.store.get_meta("entities_seq") != str(self.store.max_seq()):
             self.store.refresh_entities()
         if self.options.cross_document:  # after the entities: accounts cite speakers and entities
-            read.refresh_accounts(self.store, self._touched)
+            read.refresh_accounts(self.store, self._touched, pmap)
         self._touched.clear()
 
     def ingest(self, inputs: Iterable[str | Path], on_file: Callable[[Path, list[Any]], None] | None = None,
@@ -299,19 +301,19 @@ class Ingester:
         """Read every input and add its articles; bad inputs are reported and stored as errors, the batch goes
         on. Ends with ``finish``. With ``workers`` > 1 the articles are analysed in worker processes."""
         report = IngestReport()
+        items = read_inputs(inputs, self.options, on_file=on_file)
+        if self.workers > 1:
+            self._ingest_parallel(items, report, on_article)  # ends with finish too
+            return report
         try:
-            items = read_inputs(inputs, self.options, on_file=on_file)
-            if self.workers > 1:
-                self._ingest_parallel(items, report, on_article)
-            else:
-                for item in items:
-                    if isinstance(item, ErrorRecord):
-                        report.errors.append(item)
-                        self.store.add_errors([item])
-                        continue
-                    added = self.add(item, report)
-                    if on_article is not None:
-                        on_article(item, added)
+            for item in items:
+                if isinstance(item, ErrorRecord):
+                    report.errors.append(item)
+                    self.store.add_errors([item])
+                    continue
+                added = self.add(item, report)
+                if on_article is not None:
+                    on_article(item, added)
         finally:
             self.finish()
         return report
@@ -347,6 +349,7 @@ class Ingester:
         encode = self.options.cross_document and self._vector_encoder is not None
         with ProcessPoolExecutor(self.workers, mp_context=_pool_context(), initializer=_init_worker,
                                  initargs=(self.pipeline, self.options, encode, os.getpid())) as pool:
+            failed = True
             try:
                 for item in items:
                     if isinstance(item, ErrorRecord):
@@ -364,8 +367,12 @@ class Ingester:
                         settle()
                 while queue:
                     settle()
+                failed = False
             except BaseException:
                 for _, future in queue:
                     if future is not None:
                         future.cancel()
                 raise
+            finally:
+                # the accounts built by the workers too, unless they failed (then here, as a serial run would)
+                self.finish(map if failed else partial(pool.map, chunksize=4))
