@@ -122,11 +122,11 @@ def analyse(article: Article, pipeline: Pipeline, options: Options, encoder: Any
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(pipeline: Pipeline, options: Options, encode: bool, parent: int) -> None:
+def _init_worker(pipeline: Pipeline, options: Options, parent: int) -> None:
     from ..vectors import SentenceEncoder
 
     _exit_with_parent(parent)
-    _worker.update(pipeline=pipeline, options=options, encoder=SentenceEncoder() if encode else None)
+    _worker.update(pipeline=pipeline, options=options, encoder=SentenceEncoder(cache_size=0))
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -152,8 +152,15 @@ def _exit_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _analyse_in_worker(article: Article) -> tuple[Article, Vectors]:
-    return analyse(article, _worker["pipeline"], _worker["options"], _worker["encoder"])
+def _analyse_in_worker(article: Article, encode: bool) -> tuple[Article, list[str]]:
+    """The stages, and the texts whose vectors linking will ask for (encoded by ``_encode_in_worker``)."""
+    options = _worker["options"]
+    article, _ = analyse(article, _worker["pipeline"], options, None)
+    return article, article_texts(article, options) if encode and options.cross_document else []
+
+
+def _encode_in_worker(texts: list[str]) -> Any:
+    return _worker["encoder"].vectors_of(texts)
 
 
 def _pool_context() -> Any:
@@ -293,7 +300,9 @@ class Ingester:
         if self.store.get_meta("entities_seq") != str(self.store.max_seq()):
             self.store.refresh_entities()
         if self.options.cross_document:  # after the entities: accounts cite speakers and entities
-            read.refresh_accounts(self.store, self._touched, pmap)
+            # (accounts built elsewhere get this process's vectors of their sentences)
+            encoder = None if pmap is map or self._state is None else self._state.encoder
+            read.refresh_accounts(self.store, self._touched, pmap, encoder=encoder)
         self._touched.clear()
 
     def ingest(self, inputs: Iterable[str | Path], on_file: Callable[[Path, list[Any]], None] | None = None,
@@ -320,35 +329,79 @@ class Ingester:
 
     def _ingest_parallel(self, items: Iterable[Article | ErrorRecord], report: IngestReport,
                          on_article: Callable[[Article, bool], None] | None) -> None:
-        """``ingest`` with the analysis in worker processes: articles are sent out in input order, up to a few per
-        worker ahead, and linked and written in that same order as their analyses come back. Each gets the id and
-        the already-stored verdict it would get in a serial run (texts and ids sent out count as stored)."""
+        """``ingest`` with the work of each article done in worker processes, in two steps: its analysis (the
+        stages), then the vectors of those of its texts that no earlier article had (copies of a wire text share
+        sentences: each text is encoded once, with those of the next articles). Articles are sent out in input
+        order, several per worker ahead, and linked and written in that same order as their work comes back;
+        each gets the id and the already-stored verdict it would get in a serial run (texts and ids sent out
+        count as stored). Ends with ``finish``, its accounts built by the workers too."""
         from concurrent.futures import Future, ProcessPoolExecutor
 
         _ = self.state  # the snapshot and replay first: they must not run while articles are in flight
         self.warm()  # in this process, before the fork: the workers share the loaded models
+        encoder = self._vector_encoder if self.options.cross_document else None
         ahead = 4 * self.workers
-        queue: deque[tuple[Article, Future[tuple[Article, Vectors]] | None]] = deque()
-        hashes: set[str] = set()  # texts sent out and not written yet
+        analysing: deque[tuple[Article, Future[tuple[Article, list[str]]] | None]] = deque()
+        linking: deque[tuple[Article, _Batch | None]] = deque()  # (article, the batch its new texts are in)
+        hashes: set[str] = set()  # texts of articles sent out and not written yet
         ids: set[str] = set()  # their ids
+        queued: set[str] = set()  # texts in a batch whose vectors are not kept yet
+        open_batch = _Batch()
 
-        def settle() -> None:
-            item, future = queue.popleft()
-            if future is None:
-                report.unchanged += 1
-                added = False
-            else:
-                article, vectors = future.result()
-                hashes.discard(article.content_hash)
-                ids.discard(article.id)
-                added = self._link_and_store(article, vectors, report)
-                item = article
-            if on_article is not None:
-                on_article(item, added)
-
-        encode = self.options.cross_document and self._vector_encoder is not None
         with ProcessPoolExecutor(self.workers, mp_context=_pool_context(), initializer=_init_worker,
-                                 initargs=(self.pipeline, self.options, encode, os.getpid())) as pool:
+                                 initargs=(self.pipeline, self.options, os.getpid())) as pool:
+
+            def flush() -> None:
+                nonlocal open_batch
+                if open_batch.texts:
+                    open_batch.future = pool.submit(_encode_in_worker, open_batch.texts)
+                open_batch = _Batch()
+
+            def analysed() -> None:  # the oldest analysis back: its new texts join the open batch
+                item, future = analysing.popleft()
+                if future is None:
+                    linking.append((item, None))
+                    return
+                article, texts = future.result()
+                new = [t for t in texts if t not in queued and t not in encoder.cache] if encoder else []
+                open_batch.texts.extend(new)
+                queued.update(new)
+                linking.append((article, open_batch))
+                if len(open_batch.texts) >= 48:
+                    flush()
+
+            def link() -> None:  # the oldest article: wait for its vectors, link and write it
+                article, batch = linking.popleft()
+                if batch is None:
+                    report.unchanged += 1
+                    added = False
+                else:
+                    if batch is open_batch:
+                        flush()
+                    if batch.future is not None and not batch.kept:
+                        encoder.remember(dict(zip(batch.texts, batch.future.result(), strict=True)))
+                        queued.difference_update(batch.texts)
+                        batch.kept = True
+                    hashes.discard(article.content_hash)
+                    ids.discard(article.id)
+                    added = self._link_and_store(article, {}, report)
+                if on_article is not None:
+                    on_article(article, added)
+
+            def ready(batch: _Batch | None) -> bool:
+                return batch is None or (batch is not open_batch and (batch.future is None or batch.future.done()))
+
+            def pump(final: bool = False) -> None:
+                while analysing and (final or len(analysing) > ahead or analysing[0][1] is None
+                                     or analysing[0][1].done()):
+                    analysed()
+                while linking:
+                    if linking[0][1] is open_batch:  # the next article to link waits for it: send it now
+                        flush()
+                    if not (final or len(linking) > ahead or ready(linking[0][1])):
+                        break
+                    link()
+
             failed = True
             try:
                 for item in items:
@@ -357,22 +410,29 @@ class Ingester:
                         self.store.add_errors([item])
                         continue
                     if item.content_hash in hashes or self.store.has_hash(item.content_hash):
-                        queue.append((item, None))
+                        analysing.append((item, None))
                     else:
                         item.id = self.store.free_id(item.id, also_taken=ids)
                         hashes.add(item.content_hash)
                         ids.add(item.id)
-                        queue.append((item, pool.submit(_analyse_in_worker, item)))
-                    while len(queue) > ahead:
-                        settle()
-                while queue:
-                    settle()
+                        analysing.append((item, pool.submit(_analyse_in_worker, item, encoder is not None)))
+                    pump()
+                pump(final=True)
                 failed = False
             except BaseException:
-                for _, future in queue:
+                for _, future in analysing:
                     if future is not None:
                         future.cancel()
                 raise
             finally:
                 # the accounts built by the workers too, unless they failed (then here, as a serial run would)
                 self.finish(map if failed else partial(pool.map, chunksize=4))
+
+
+@dataclass(slots=True, eq=False)
+class _Batch:
+    """Texts encoded together in a worker for the articles that first had them."""
+
+    texts: list[str] = field(default_factory=list)
+    future: Any = None
+    kept: bool = False  # its vectors are in the main encoder

@@ -181,19 +181,41 @@ def account_fingerprint(d: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def built_account(d: dict[str, Any]) -> dict[str, Any]:
-    """The account (summary, timeline, facts) of the story of ``_story_dossier``'s ``d``: a pure function of the
-    dossier, so worker processes can build accounts while the ingest process reads and writes."""
+class _GivenVectors:
+    """An encoder for ``built_account`` in a worker: the vectors the ingest process had for the story's sentences,
+    sent with the dossier (the same floats a serial run uses), and the default encoder for any other text."""
+
+    def __init__(self, known: dict[str, Any]) -> None:
+        self.known = known
+
+    def encode(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        if missing:
+            from ..vectors import default_encoder
+
+            self.known.update(zip(missing, default_encoder().encode(missing), strict=True))
+        return np.array([self.known[t] for t in texts], np.float32).reshape(len(texts), -1)
+
+
+def built_account(job: tuple[dict[str, Any], dict[str, Any] | None]) -> dict[str, Any]:
+    """The account (summary, timeline, facts) of the story of a ``_story_dossier`` dossier: a pure function of
+    the dossier (and the sentence vectors sent with it), so worker processes can build accounts while the ingest
+    process reads and writes."""
+    d, known = job
     story_dict = d["stories"][0]
-    build_account(d, story_dict)
+    build_account(d, story_dict, None if known is None else _GivenVectors(known))
     return {k: story_dict[k] for k in ("summary", "timeline", "facts")}
 
 
 def refresh_accounts(store: Store, story_ids: set[str], pmap: Callable[..., Iterable[Any]] = map,
-                     batch: int = 64) -> int:
+                     batch: int = 64, encoder: Any = None) -> int:
     """Build and keep the accounts of ``story_ids`` and of every story whose kept account is missing or stale.
-    ``pmap``: how ``built_account`` is mapped over dossiers (a process pool's ``map``; in order)."""
+    ``pmap``: how ``built_account`` is mapped over dossiers (a process pool's ``map``; in order); ``encoder``: the
+    ingest's sentence encoder, whose kept vectors of the stories' sentences go with the dossiers to the pool."""
     todo = sorted(set(story_ids) | set(store.stories_without_account()))
+    cache = getattr(encoder, "cache", None)
     for k in range(0, len(todo), batch):  # a batch of dossiers in memory at a time
         items = []
         for sid in todo[k:k + batch]:
@@ -202,7 +224,13 @@ def refresh_accounts(store: Store, story_ids: set[str], pmap: Callable[..., Iter
                 continue
             fingerprint = account_fingerprint(d)
             items.append((sid, d, fingerprint, store.cached_account(sid, fingerprint)))
-        built = iter(pmap(built_account, [d for _, d, _, cached in items if cached is None]))
+        jobs = []
+        for _, d, _, cached in items:
+            if cached is None:
+                known = None if cache is None else {
+                    t: cache[t] for a in d["articles"] for s, e in a["sentences"] if (t := a["text"][s:e]) in cache}
+                jobs.append((d, known))
+        built = iter(pmap(built_account, jobs))
         for sid, d, fingerprint, cached in items:
             s = d["stories"][0]
             s.update(cached if cached is not None else next(built))
