@@ -156,9 +156,10 @@ class Store:
                 for aid in (p.a_article, p.b_article):
                     if aid not in seqs:
                         seqs[aid] = self._seq_required(aid)
-                c.execute("INSERT OR IGNORE INTO reuse VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (seqs[p.a_article], p.a, p.a_span.start, p.a_span.end, seqs[p.b_article], p.b,
-                           p.b_span.start, p.b_span.end, p.kind, round(p.score, 3), p.earlier, p.words))
+            c.executemany("INSERT OR IGNORE INTO reuse VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          [(seqs[p.a_article], p.a, p.a_span.start, p.a_span.end, seqs[p.b_article], p.b,
+                            p.b_span.start, p.b_span.end, p.kind, round(p.score, 3), p.earlier, p.words)
+                           for p in passages])
             for s in stories:
                 c.execute("INSERT INTO stories (id, label, start_date, end_date, n_articles, n_outlets, last_seq)"
                           " VALUES (?, ?, ?, ?, 0, 0, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label,"
