@@ -5,11 +5,14 @@ articles up to some seq; articles stored after it are replayed on load. Each art
 passages and story membership in one transaction, so a crash at any point loses at most the article being
 written, and re-running the same input resumes where it stopped (stored texts are skipped by content hash).
 
-The per-article work (the pipeline's stages and the article's sentence vectors, ``analyse``) needs nothing but
-the article, so with ``Options.workers`` > 1 it runs in worker processes, several articles ahead, while the main
-process links each analysed article to the stored ones and writes it, strictly in input order. Ids are given in
-input order before an article is sent out, and the vectors of an article are always computed in one batch of its
-own texts (``article_texts``) that the process has not encoded before.
+The per-article work needs nothing but the article: the pipeline's stages, then the vectors of the texts linking
+will compare (``article_texts``: each unit's title and lead, its sentences), encoded together in one call rather
+than one text at a time as linking asks. With ``Options.workers`` > 1 (the default: one per core) both run in
+worker processes, several articles ahead, while the main process links each analysed article to the stored ones
+(reuse index, stories) and writes it, strictly in input order; ids and the already-stored verdict are given in
+input order before an article is sent out, so the database is the one a single process writes. The entity merge
+and the accounts of the stories that changed follow at the end of a run (``finish``), the accounts built by the
+workers as well.
 """
 
 from __future__ import annotations
@@ -204,7 +207,7 @@ class Ingester:
     def warm(self) -> None:
         """Load the models now (the sentence encoder, the stages' taggers), e.g. before timing an ingest; worker
         processes started after this share them."""
-        if self._vector_encoder is not None:
+        if self.options.cross_document and self._vector_encoder is not None:
             self._vector_encoder.vectors_of(["تجربة"])  # not kept: the cache stays as it was
         sample = Article(id="warm", text="قال وزير الخارجية محمد العلي في القاهرة يوم الاثنين إن المحادثات ستستمر.\n")
         analyse(sample, self.pipeline, self.options, None)
@@ -227,7 +230,7 @@ class Ingester:
             for article in self.store.articles_after(seq):
                 self._articles.pending[article.id] = article
                 if self.options.cross_document and hasattr(encoder, "remember"):
-                    encoder.remember(article_vectors(article, self.options, encoder))  # as when it was added
+                    article_vectors(article, self.options, encoder)  # its texts encoded together, as when added
                 state.add(article)
                 self._articles.committed(article.id)
                 replayed += 1
@@ -367,7 +370,7 @@ class Ingester:
                 open_batch.texts.extend(new)
                 queued.update(new)
                 linking.append((article, open_batch))
-                if len(open_batch.texts) >= 48:
+                if len(open_batch.texts) >= _BATCH_TEXTS:
                     flush()
 
             def link() -> None:  # the oldest article: wait for its vectors, link and write it
@@ -398,7 +401,7 @@ class Ingester:
                 while linking:
                     if linking[0][1] is open_batch:  # the next article to link waits for it: send it now
                         flush()
-                    if not (final or len(linking) > ahead or ready(linking[0][1])):
+                    if not (final or len(linking) > _LINK_LAG * ahead or ready(linking[0][1])):
                         break
                     link()
 
@@ -427,6 +430,13 @@ class Ingester:
             finally:
                 # the accounts built by the workers too, unless they failed (then here, as a serial run would)
                 self.finish(map if failed else partial(pool.map, chunksize=4))
+
+
+# Texts encoded per worker task: enough for the encoder's batching to pay, few enough that a batch is sent out
+# well before the first article waiting for it is linked (the linking lags ``_LINK_LAG`` times the analyses
+# in flight behind them), so the ingest process seldom waits for vectors.
+_BATCH_TEXTS = 24
+_LINK_LAG = 6
 
 
 @dataclass(slots=True, eq=False)
