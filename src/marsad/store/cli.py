@@ -38,8 +38,8 @@ def ingest_command(
     db: Db = Path("marsad.db"),
     max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this (E006).")] = Options().max_bytes,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
-    workers: Annotated[int, typer.Option(help="Processes analysing articles (0: one per core; 1: no extra"
-                                              " process). The database is the same for any number.")] = 0,
+    workers: Annotated[int, typer.Option(help="Processes analysing articles while this one links and writes"
+                                              " them in input order (0: one per core; 1: none).")] = 0,
 ) -> None:
     """Add articles to the database: analyse them, link them to stored articles, grow the stories.
 
