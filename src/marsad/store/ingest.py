@@ -171,6 +171,14 @@ def _encode_in_worker(texts: list[str]) -> Any:
     return _worker["encoder"].vectors_of(texts)
 
 
+def _cores() -> int:
+    """The cores this process may run on (``Options.workers`` = 0)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _pool_context() -> Any:
     import multiprocessing
 
@@ -201,7 +209,7 @@ class Ingester:
         self._articles = StoredArticles(store)
         self._since_checkpoint = 0
         self._touched: set[str] = set()  # stories that gained members since the last finish
-        self.workers = options.workers if options.workers > 0 else (os.cpu_count() or 1)
+        self.workers = options.workers if options.workers > 0 else _cores()
 
     @property
     def _vector_encoder(self) -> Any:
