@@ -32,14 +32,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..crossdoc import CrossDocState
+from ..crossdoc import CrossDocState, PreparedUnit, prepare_units
 from ..doc import Article
 from ..errors import ErrorRecord
 from ..ingest import read_inputs
 from ..options import DEFAULT_OPTIONS, Options
 from ..pipeline import Pipeline, default_pipeline
-from ..stages.stories import profile_of
-from ..units import units_of
 from . import read
 from .gateway import Store
 
@@ -98,12 +96,11 @@ class StoredArticles(MutableMapping[str, Article]):
         return self.store.count("articles") + sum(1 for k in self.pending if self.store.seq_of(k) is None)
 
 
-def article_texts(article: Article, options: Options) -> list[str]:
+def article_texts(article: Article, options: Options, prepared: list[PreparedUnit] | None = None) -> list[str]:
     """The texts whose vectors linking ``article`` asks for: per unit, its story profile (title and lead) and its
     sentences (paraphrase search), once each, in a fixed order."""
     texts: list[str] = []
-    for unit in units_of(article):
-        profile = profile_of(unit, article.text, options.stories, article.mentions)
+    for unit, _, profile in prepared if prepared is not None else prepare_units(article, options, records=False):
         texts.append(f"{profile.title}. {profile.lead}".strip())
         texts.extend(article.text[s.start:s.end] for s in unit.sentences)
     return list(dict.fromkeys(texts))
@@ -160,11 +157,15 @@ def _exit_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _analyse_in_worker(article: Article, encode: bool) -> tuple[Article, list[str]]:
-    """The stages, and the texts whose vectors linking will ask for (encoded by ``_encode_in_worker``)."""
+def _analyse_in_worker(article: Article, encode: bool) -> tuple[Article, list[str], list[PreparedUnit] | None]:
+    """The stages; then, for linking, the article's units with their index records and story profiles, and the
+    texts whose vectors linking will ask for (encoded by ``_encode_in_worker``)."""
     options = _worker["options"]
     article, _ = analyse(article, _worker["pipeline"], options, None)
-    return article, article_texts(article, options) if encode and options.cross_document else []
+    if not options.cross_document:
+        return article, [], None
+    prepared = prepare_units(article, options)
+    return article, article_texts(article, options, prepared) if encode else [], prepared
 
 
 def _encode_in_worker(texts: list[str]) -> Any:
@@ -264,7 +265,8 @@ class Ingester:
         self._link_and_store(*analyse(article, self.pipeline, self.options, encoder), report)
         return True
 
-    def _link_and_store(self, article: Article, vectors: Vectors, report: IngestReport) -> bool:
+    def _link_and_store(self, article: Article, vectors: Vectors, report: IngestReport,
+                        prepared: list[PreparedUnit] | None = None) -> bool:
         """Link an analysed article to the stored ones (reuse, stories) and write it with all it has."""
         if self.store.has_hash(article.content_hash):  # another process stored this text meanwhile
             report.unchanged += 1
@@ -272,9 +274,10 @@ class Ingester:
         state = self.state
         if article.id in self._articles:  # a stored article took this id meanwhile (another batch)
             article.id = self.store.free_id(article.id)
+            prepared = None  # its units were named after the old id
         if vectors:
             state.encoder.remember(vectors)
-        result = state.add(article) if self.options.cross_document else None
+        result = state.add(article, prepared) if self.options.cross_document else None
         rows = []
         if result is not None:
             clusterer = state.clusterer
@@ -357,8 +360,9 @@ class Ingester:
         self.warm()  # in this process, before the fork: the workers share the loaded models
         encoder = self._vector_encoder if self.options.cross_document else None
         ahead = 4 * self.workers
-        analysing: deque[tuple[Article, Future[tuple[Article, list[str]]] | None]] = deque()
-        linking: deque[tuple[Article, _Batch | None]] = deque()  # (article, the batch its new texts are in)
+        analysing: deque[tuple[Article, Future[Any] | None]] = deque()
+        # (article, the batch its new texts are in, its prepared units)
+        linking: deque[tuple[Article, _Batch | None, list[PreparedUnit] | None]] = deque()
         hashes: set[str] = set()  # texts of articles sent out and not written yet
         ids: set[str] = set()  # their ids
         queued: set[str] = set()  # texts in a batch whose vectors are not kept yet
@@ -376,18 +380,18 @@ class Ingester:
             def analysed() -> None:  # the oldest analysis back: its new texts join the open batch
                 item, future = analysing.popleft()
                 if future is None:
-                    linking.append((item, None))
+                    linking.append((item, None, None))
                     return
-                article, texts = future.result()
+                article, texts, prepared = future.result()
                 new = [t for t in texts if t not in queued and t not in encoder.cache] if encoder else []
                 open_batch.texts.extend(new)
                 queued.update(new)
-                linking.append((article, open_batch))
+                linking.append((article, open_batch, prepared))
                 if len(open_batch.texts) >= _BATCH_TEXTS:
                     flush()
 
             def link() -> None:  # the oldest article: wait for its vectors, link and write it
-                article, batch = linking.popleft()
+                article, batch, prepared = linking.popleft()
                 if batch is None:
                     report.unchanged += 1
                     added = False
@@ -400,7 +404,7 @@ class Ingester:
                         batch.kept = True
                     hashes.discard(article.content_hash)
                     ids.discard(article.id)
-                    added = self._link_and_store(article, {}, report)
+                    added = self._link_and_store(article, {}, report, prepared)
                 if on_article is not None:
                     on_article(article, added)
 
