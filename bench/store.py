@@ -17,8 +17,8 @@ Targets from issue #9 (at 100k articles): >= 200 articles/s ingest, search p95 <
 The corpus is the invented one of ``marsad.store.synthetic`` (about three outlets per event).
 
 Measured on the shared 2-core machine (another engineer's training job on one core most of the time; ranges of
-alternating runs). ``--n 600``: before the parallel ingest 32-49 articles/s as timed then (model loading inside
-the clock), 42-55/s with the models loaded first; now 45-63/s with ``--workers 1`` and 61-79/s with 2 workers.
+alternating runs). ``--n 600``: before the parallel ingest 32-50 articles/s as timed then (model loading inside
+the clock), 42-55/s with the models loaded first; now 45-63/s with ``--workers 1`` and 61-80/s with 2 workers.
 ``--n 2000``: 42 and 44/s before, 50/s (1 worker) and 82/s (2 workers) now. See the README (issue #9).
 """
 
