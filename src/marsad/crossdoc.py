@@ -3,16 +3,16 @@ stories. Used by ``marsad.analyze``; the store (a later issue) drives the same i
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .doc import Article
 from .options import DEFAULT_OPTIONS, Options
-from .stages.reuse import ReuseIndex, ReusePassage, find_paraphrases
-from .stages.stories import StoryClusterer, arrival_order, profile_of
+from .stages.reuse import ReuseIndex, ReusePassage, UnitRecord, find_paraphrases, record_of
+from .stages.stories import StoryClusterer, UnitProfile, arrival_order, profile_of
 from .units import Unit, units_of
 
 
@@ -99,6 +99,22 @@ class _TextsOf(Mapping[str, str]):
         return len(self._articles)
 
 
+class PreparedUnit(NamedTuple):
+    """What linking needs of one unit that the article alone decides: the unit, its reuse-index record (None:
+    made when indexed) and its story profile."""
+
+    unit: Unit
+    record: UnitRecord | None
+    profile: UnitProfile
+
+
+def prepare_units(article: Article, options: Options = DEFAULT_OPTIONS, records: bool = True) -> list[PreparedUnit]:
+    """The units of an analysed article with their records and profiles (``CrossDocState.add`` makes them when
+    not given; an ingest worker makes them beside the analysis)."""
+    return [PreparedUnit(u, record_of(u, options.reuse) if records else None,
+                         profile_of(u, article.text, options.stories, article.mentions)) for u in units_of(article)]
+
+
 @dataclass(slots=True)
 class AddResult:
     passages: list[ReusePassage]
@@ -123,19 +139,26 @@ class CrossDocState:
         self.index = ReuseIndex(options.reuse)
         self.clusterer = StoryClusterer(options.stories, encoder)
         self.articles: dict[str, Article] = {}  # kept for paraphrase search with later arrivals
+        self._units: OrderedDict[str, list[Unit]] = OrderedDict()  # article id -> its units (recent ones)
 
-    def add(self, article: Article) -> AddResult:
+    def add(self, article: Article, prepared: Sequence[PreparedUnit] | None = None) -> AddResult:
+        """``prepared``: ``prepare_units(article, options)``, when it was computed elsewhere (a worker process)."""
         self.articles[article.id] = article
         texts = _TextsOf(self.articles)
         encoder = self.encoder
+        if prepared is None:
+            prepared = prepare_units(article, self.options, records=False)
+        self._units[article.id] = [p.unit for p in prepared]
+        while len(self._units) > 2_000:
+            self._units.popitem(last=False)
 
         def sentence_similarity(sa: Any, ra: Any, sb: Any, rb: Any) -> float:
             return encoder.similarity(texts[ra.article][sa.start:sa.end], texts[rb.article][sb.start:sb.end])
 
         passages: list[ReusePassage] = []
         assigned: dict[str, str] = {}
-        for unit in units_of(article):
-            found = self.index.add(unit, sentence_similarity)
+        for unit, record, profile in prepared:
+            found = self.index.add(record if record is not None else unit, sentence_similarity)
             passages.extend(found)
             shared: dict[str, int] = defaultdict(int)
             for p in found:
@@ -143,18 +166,25 @@ class CrossDocState:
             n_unit = max(1, len(unit.tokens))
             links = {b: min(1.0, w / min(n_unit, max(1, len(self.index.records[self.index.by_id[b]].hashes))))
                      for b, w in shared.items()}
-            story_id = self.clusterer.add(profile_of(unit, article.text, self.clusterer.options, article.mentions),
-                                          links)
+            story_id = self.clusterer.add(profile, links)
             assigned[unit.id] = story_id
             members = [m for m in self.clusterer.stories[self.clusterer._position[story_id]].members
                        if m != unit.id]
             owners = {m: self.index.records[self.index.by_id[m]].article for m in members if m in self.index.by_id}
             mates = [u for m, owner in owners.items() if owner in self.articles
-                     for u in units_of(self.articles[owner]) if u.id == m]
+                     for u in self._units_of(owner) if u.id == m]
             if mates:
                 passages.extend(p for p in find_paraphrases([unit, *mates], texts, encoder, found,
                                                             self.index.options) if unit.id in (p.a, p.b))
         return AddResult(passages, assigned)
+
+    def _units_of(self, article_id: str) -> list[Unit]:
+        """The units of a kept article (remembered for the last 2 000 added: story mates are mostly recent)."""
+        units = self._units.get(article_id)
+        if units is None:
+            return units_of(self.articles[article_id])
+        self._units.move_to_end(article_id)
+        return units
 
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)

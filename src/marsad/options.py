@@ -54,6 +54,9 @@ class Options:
     cross_document: bool = True
     reuse: ReuseOptions = field(default_factory=ReuseOptions)
     stories: StoryOptions = field(default_factory=StoryOptions)
+    # store ingest: processes analysing articles (the per-article stages and sentence vectors) while the main
+    # process links and writes them in input order; 0 = one per core, 1 = all in the main process
+    workers: int = 0
 
     def with_(self, **changes: object) -> Options:
         return replace(self, **changes)  # type: ignore[arg-type]

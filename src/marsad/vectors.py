@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -36,13 +36,8 @@ class SentenceEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), DIM), np.float32)
-        fresh: dict[str, np.ndarray] = {}
         todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
-        for k in range(0, len(todo), self.batch_size):
-            chunk = todo[k:k + self.batch_size]
-            vectors = np.asarray(_encoder().encode([" ".join(t.split())[:2000] for t in chunk]), np.float32)
-            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            fresh.update(zip(chunk, vectors / np.maximum(norms, 1e-9), strict=True))
+        fresh = dict(zip(todo, self.vectors_of(todo), strict=True))
         for i, text in enumerate(texts):
             vec = fresh.get(text)
             if vec is None:
@@ -54,6 +49,27 @@ class SentenceEncoder:
         while len(self.cache) > self.cache_size:
             self.cache.popitem(last=False)
         return out
+
+    def vectors_of(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of ``texts``, computed now (the cache is neither read nor filled)."""
+        out = np.zeros((len(texts), DIM), np.float32)
+        for k in range(0, len(texts), self.batch_size):
+            chunk = texts[k:k + self.batch_size]
+            vectors = np.asarray(_encoder().encode([" ".join(t.split())[:2000] for t in chunk]), np.float32)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            out[k:k + len(chunk)] = vectors / np.maximum(norms, 1e-9)
+        return out
+
+    def remember(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Keep vectors computed elsewhere (a worker process); a text already kept keeps its vector (it is the
+        same up to float rounding: the encoder's batches are not bit-for-bit independent of each other)."""
+        for text, vec in vectors.items():
+            if text in self.cache:
+                self.cache.move_to_end(text)
+            else:
+                self.cache[text] = vec
+        while len(self.cache) > self.cache_size:
+            self.cache.popitem(last=False)
 
     def similarity(self, a: str, b: str) -> float:
         va, vb = self.encode([a, b])

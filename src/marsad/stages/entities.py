@@ -1004,10 +1004,23 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
     persons = [g for g in groups.values() if _majority_type(g) == "PERS"]
     loose = {g.key: _loose_words(g) for g in persons}
 
+    # the persons whose key holds a word, in ``persons`` order: a full name of g holds g's first word, so only
+    # those are tried (the same list, in the same order, as trying every person: no quadratic scan)
+    holding: dict[str, list[int]] = {}
+    for i, f in enumerate(persons):
+        for w in dict.fromkeys(f.key):
+            holding.setdefault(w, []).append(i)
+    loose_union: dict[tuple[str, ...], set[str]] = {}
+
+    def words_of(f: _Group) -> set[str]:
+        if f.key not in loose_union:
+            loose_union[f.key] = set().union(*loose[f.key])
+        return loose_union[f.key]
+
     def longer(g: _Group) -> list[_Group]:
         mine = loose[g.key]
-        return [f for f in persons if _is_part(g.key, f.key)
-                and any(set(words) <= set().union(*loose[f.key]) for words in mine)]
+        tried = (persons[i] for i in holding.get(g.key[0], ())) if g.key else iter(persons)
+        return [f for f in tried if _is_part(g.key, f.key) and any(set(words) <= words_of(f) for words in mine)]
 
     longer_of: dict[tuple[str, ...], tuple[str, ...]] = {}
     for g in sorted(persons, key=lambda g: len(g.key)):

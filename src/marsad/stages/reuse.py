@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -177,9 +178,10 @@ def _extend(ha: list[int], hb: list[int], a0: int, a1: int, b0: int, b1: int,
     into another text block."""
     if blocks_a is not None and blocks_b is not None:
         # work inside the blocks the ranges start in
+        # (blocks never decrease along a unit: a block's tokens are one run, found by bisection)
         ba, bb = blocks_a[a0], blocks_b[b0]
-        lo_a, hi_a = blocks_a.index(ba), len(blocks_a) - blocks_a[::-1].index(ba)
-        lo_b, hi_b = blocks_b.index(bb), len(blocks_b) - blocks_b[::-1].index(bb)
+        lo_a, hi_a = bisect_left(blocks_a, ba), bisect_right(blocks_a, ba)
+        lo_b, hi_b = bisect_left(blocks_b, bb), bisect_right(blocks_b, bb)
         x0, x1, y0, y1 = _extend(ha[lo_a:hi_a], hb[lo_b:hi_b], a0 - lo_a, a1 - lo_a, b0 - lo_b, b1 - lo_b,
                                  max_edits, confirm)
         return x0 + lo_a, x1 + lo_a, y0 + lo_b, y1 + lo_b
@@ -221,13 +223,37 @@ def _extend(ha: list[int], hb: list[int], a0: int, a1: int, b0: int, b1: int,
     return a0, a1, b0, b1
 
 
-def _sentence_range(rec: UnitRecord, i0: int, i1: int) -> tuple[int, int]:
-    """Token range of the sentences that contain tokens [i0, i1)."""
-    s = rec.sentences
-    lo = int(s[np.searchsorted(s, i0, side="right") - 1]) if len(s) else 0
-    k = int(np.searchsorted(s, i1 - 1, side="right"))
-    hi = int(s[k]) if k < len(s) else len(rec.hashes)
+def _sentence_range(rec: UnitRecord, i0: int, i1: int, sentences: list[int] | None = None) -> tuple[int, int]:
+    """Token range of the sentences that contain tokens [i0, i1) (``sentences``: ``rec.sentences`` as a list)."""
+    s = rec.sentences.tolist() if sentences is None else sentences
+    lo = s[bisect_right(s, i0) - 1] if s else 0
+    k = bisect_right(s, i1 - 1)
+    hi = s[k] if k < len(s) else len(rec.hashes)
     return lo, hi
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (ia, ib) of the values two sorted unique arrays share, ascending: ``np.intersect1d(a, b,
+    assume_unique=True, return_indices=True)[1:]`` by bisection, without sorting the two together."""
+    if not len(a) or not len(b):
+        empty = np.zeros(0, np.intp)
+        return empty, empty
+    pos = np.searchsorted(b, a)
+    hit = b[np.minimum(pos, len(b) - 1)] == a
+    return np.flatnonzero(hit), pos[hit]
+
+
+@dataclass(slots=True)
+class _Lists:
+    """A record's arrays as Python lists, for the alignment loops (made once per added unit, not per pair)."""
+
+    hashes: list[int]
+    blocks: list[int]
+    sentences: list[int]
+
+    @classmethod
+    def of(cls, rec: UnitRecord) -> _Lists:
+        return cls(rec.hashes.tolist(), rec.blocks.tolist(), rec.sentences.tolist())
 
 
 def _earlier(a: UnitRecord | Unit, b: UnitRecord | Unit) -> str | None:
@@ -241,17 +267,20 @@ SimilarityFn = Callable[[Span, UnitRecord, Span, UnitRecord], float]
 
 
 def align(a: UnitRecord, b: UnitRecord, options: ReuseOptions,
-          sentence_similarity: SimilarityFn | None = None) -> list[ReusePassage]:
+          sentence_similarity: SimilarityFn | None = None, a_lists: _Lists | None = None) -> list[ReusePassage]:
     """Aligned passages of two units sharing n-grams. ``sentence_similarity`` (vector cosine of two raw spans)
-    decides whether a short common phrase in otherwise different sentences is a paraphrase."""
-    common, ia, ib = np.intersect1d(a.grams, b.grams, assume_unique=True, return_indices=True)
-    if len(common) < options.min_shared:
+    decides whether a short common phrase in otherwise different sentences is a paraphrase. ``a_lists``: ``a``'s
+    arrays as lists, when it is aligned with many units."""
+    ia, ib = _common(a.grams, b.grams)
+    if len(ia) < options.min_shared:
         return []
     passages: list[ReusePassage] = []
     seen: set[tuple[int, int, int, int]] = set()
     n = options.n
-    ha, hb = a.hashes.tolist(), b.hashes.tolist()
-    la, lb = a.blocks.tolist(), b.blocks.tolist()
+    al = a_lists if a_lists is not None else _Lists.of(a)
+    bl = _Lists.of(b)
+    ha, hb = al.hashes, bl.hashes
+    la, lb = al.blocks, bl.blocks
     for chain in _chains(a.gram_pos[ia], b.gram_pos[ib], options, la, lb):
         if len(chain) < options.min_shared:
             continue
@@ -263,8 +292,8 @@ def align(a: UnitRecord, b: UnitRecord, options: ReuseOptions,
         seen.add((a0, a1, b0, b1))
         ta, tb = ha[a0:a1], hb[b0:b1]
         similarity = Indel.normalized_similarity(ta, tb)
-        sa0, sa1 = _sentence_range(a, a0, a1)
-        sb0, sb1 = _sentence_range(b, b0, b1)
+        sa0, sa1 = _sentence_range(a, a0, a1, al.sentences)
+        sb0, sb1 = _sentence_range(b, b0, b1, bl.sentences)
         coverage = max((a1 - a0) / max(1, sa1 - sa0), (b1 - b0) / max(1, sb1 - sb0))
         is_copy = (coverage >= options.copy_coverage or min(a1 - a0, b1 - b0) >= options.long_copy) and (
             similarity >= options.near_copy_similarity
@@ -365,8 +394,10 @@ class ReuseIndex:
         """Index one unit; return its passages shared with units indexed before (``a`` is the new unit)."""
         record = unit if isinstance(unit, UnitRecord) else record_of(unit, self.options)
         passages: list[ReusePassage] = []
-        for idx in self._candidates(record, record.article):
-            passages.extend(align(record, self.records[idx], self.options, sentence_similarity))
+        candidates = self._candidates(record, record.article)
+        lists = _Lists.of(record) if candidates else None
+        for idx in candidates:
+            passages.extend(align(record, self.records[idx], self.options, sentence_similarity, lists))
         own = self._append(record)
         if len(record.grams):
             self._push_segment(record.grams, np.full(len(record.grams), own, np.int64))

@@ -38,6 +38,8 @@ def ingest_command(
     db: Db = Path("marsad.db"),
     max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this (E006).")] = Options().max_bytes,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    workers: Annotated[int, typer.Option(help="Processes analysing articles while this one links and writes"
+                                              " them in input order (0: one per core; 1: none).")] = 0,
 ) -> None:
     """Add articles to the database: analyse them, link them to stored articles, grow the stories.
 
@@ -50,7 +52,7 @@ def ingest_command(
     with store:
         # how often the cross-document state is snapshotted (articles); tests make it small
         every = int(os.environ.get("MARSAD_CHECKPOINT_EVERY", "500"))
-        ingester = Ingester(store, Options(max_bytes=max_bytes), checkpoint_every=every)
+        ingester = Ingester(store, Options(max_bytes=max_bytes, workers=workers), checkpoint_every=every)
         report = ingester.ingest(inputs)
         for e in report.errors:
             err.print(f"[red]{e.code}[/red] {e.input}: {e.message} ({CODES[e.code][0]})", highlight=False)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -89,12 +89,15 @@ class Store:
         row = self.conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
         return row is not None
 
-    def free_id(self, article_id: str) -> str:
-        """``article_id`` if no stored article has it, else the first free ``id~N``."""
-        if not self._id_taken(article_id):
+    def free_id(self, article_id: str, also_taken: Container[str] = ()) -> str:
+        """``article_id`` if no stored article has it (nor is it in ``also_taken``), else the first free ``id~N``."""
+        def taken(aid: str) -> bool:
+            return aid in also_taken or self._id_taken(aid)
+
+        if not taken(article_id):
             return article_id
         n = 2
-        while self._id_taken(f"{article_id}~{n}"):
+        while taken(f"{article_id}~{n}"):
             n += 1
         return f"{article_id}~{n}"
 
@@ -153,9 +156,10 @@ class Store:
                 for aid in (p.a_article, p.b_article):
                     if aid not in seqs:
                         seqs[aid] = self._seq_required(aid)
-                c.execute("INSERT OR IGNORE INTO reuse VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (seqs[p.a_article], p.a, p.a_span.start, p.a_span.end, seqs[p.b_article], p.b,
-                           p.b_span.start, p.b_span.end, p.kind, round(p.score, 3), p.earlier, p.words))
+            c.executemany("INSERT OR IGNORE INTO reuse VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          [(seqs[p.a_article], p.a, p.a_span.start, p.a_span.end, seqs[p.b_article], p.b,
+                            p.b_span.start, p.b_span.end, p.kind, round(p.score, 3), p.earlier, p.words)
+                           for p in passages])
             for s in stories:
                 c.execute("INSERT INTO stories (id, label, start_date, end_date, n_articles, n_outlets, last_seq)"
                           " VALUES (?, ?, ?, ?, 0, 0, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label,"

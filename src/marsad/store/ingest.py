@@ -4,19 +4,35 @@ The cross-document state (reuse index + story clusterer) is kept as a snapshot i
 articles up to some seq; articles stored after it are replayed on load. Each article is written with its reuse
 passages and story membership in one transaction, so a crash at any point loses at most the article being
 written, and re-running the same input resumes where it stopped (stored texts are skipped by content hash).
+
+The per-article work needs nothing but the article: the pipeline's stages, then the vectors of the texts linking
+will compare (``article_texts``: each unit's title and lead, its sentences), encoded together in one call rather
+than one text at a time as linking asks. With ``Options.workers`` > 1 (the default: one per core) both run in
+worker processes, several articles ahead, while the main process links each analysed article to the stored ones
+(reuse index, stories) and writes it, strictly in input order; ids and the already-stored verdict are given in
+input order before an article is sent out, so the database is the one a single process writes. The entity merge
+and the accounts of the stories that changed follow at the end of a run (``finish``), the accounts built by the
+workers as well.
+
+One caveat, as before workers: the encoder's floats depend slightly (~1e-7) on which texts share a batch, so a
+sentence vector is not bit-for-bit the same under every batching (one process or several, or a resumed run). No
+decision has been seen to change over it (the examples, the seeds and the synthetic corpus store the same
+content with 1 or 2 workers and as before; ``tests/store/test_workers.py``, ``test_reliability.py``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..crossdoc import CrossDocState
+from ..crossdoc import CrossDocState, PreparedUnit, prepare_units
 from ..doc import Article
 from ..errors import ErrorRecord
 from ..ingest import read_inputs
@@ -80,6 +96,98 @@ class StoredArticles(MutableMapping[str, Article]):
         return self.store.count("articles") + sum(1 for k in self.pending if self.store.seq_of(k) is None)
 
 
+def article_texts(article: Article, options: Options, prepared: list[PreparedUnit] | None = None) -> list[str]:
+    """The texts whose vectors linking ``article`` asks for: per unit, its story profile (title and lead) and its
+    sentences (paraphrase search), once each, in a fixed order."""
+    texts: list[str] = []
+    for unit, _, profile in prepared if prepared is not None else prepare_units(article, options, records=False):
+        texts.append(f"{profile.title}. {profile.lead}".strip())
+        texts.extend(article.text[s.start:s.end] for s in unit.sentences)
+    return list(dict.fromkeys(texts))
+
+
+Vectors = dict[str, Any]  # text -> unit vector (numpy row)
+
+
+def article_vectors(article: Article, options: Options, encoder: Any) -> Vectors:
+    """``article_texts`` with their vectors (the texts this encoder has not seen yet encoded in one batch: copies
+    of a wire text share sentences)."""
+    texts = article_texts(article, options)
+    return dict(zip(texts, encoder.encode(texts), strict=True)) if texts else {}
+
+
+def analyse(article: Article, pipeline: Pipeline, options: Options, encoder: Any) -> tuple[Article, Vectors]:
+    """The per-article part of an ingest: the stages, then (with an encoder) the article's sentence vectors."""
+    article = pipeline(article)
+    article.normalized = None  # the matching form is rebuilt when needed; not stored
+    vectors = article_vectors(article, options, encoder) if encoder is not None and options.cross_document else {}
+    return article, vectors
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(pipeline: Pipeline, options: Options, parent: int) -> None:
+    from ..vectors import SentenceEncoder
+
+    _exit_with_parent(parent)
+    _worker.update(pipeline=pipeline, options=options, encoder=SentenceEncoder(cache_size=0))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the ingest process dies (a SIGKILL gives it no chance to stop its pool; a forked
+    worker holds the task pipe's other end itself, so it would wait for work forever)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before the request above
+        os._exit(1)
+
+
+def _analyse_in_worker(article: Article, encode: bool) -> tuple[Article, list[str], list[PreparedUnit] | None]:
+    """The stages; then, for linking, the article's units with their index records and story profiles, and the
+    texts whose vectors linking will ask for (encoded by ``_encode_in_worker``)."""
+    options = _worker["options"]
+    article, _ = analyse(article, _worker["pipeline"], options, None)
+    if not options.cross_document:
+        return article, [], None
+    prepared = prepare_units(article, options)
+    return article, article_texts(article, options, prepared) if encode else [], prepared
+
+
+def _encode_in_worker(texts: list[str]) -> Any:
+    return _worker["encoder"].vectors_of(texts)
+
+
+def _cores() -> int:
+    """The cores this process may run on (``Options.workers`` = 0)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _pool_context() -> Any:
+    import multiprocessing
+
+    # fork: the workers start at once and share the models the main process loaded (``warm``)
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
 @dataclass(slots=True)
 class IngestReport:
     added: list[str] = field(default_factory=list)  # article ids
@@ -102,6 +210,21 @@ class Ingester:
         self._articles = StoredArticles(store)
         self._since_checkpoint = 0
         self._touched: set[str] = set()  # stories that gained members since the last finish
+        self.workers = options.workers if options.workers > 0 else _cores()
+
+    @property
+    def _vector_encoder(self) -> Any:
+        """The encoder when it can take vectors computed elsewhere (the default one can; a test's may not)."""
+        encoder = self.state.encoder
+        return encoder if hasattr(encoder, "vectors_of") and hasattr(encoder, "remember") else None
+
+    def warm(self) -> None:
+        """Load the models now (the sentence encoder, the stages' taggers), e.g. before timing an ingest; worker
+        processes started after this share them."""
+        if self.options.cross_document and self._vector_encoder is not None:
+            self._vector_encoder.vectors_of(["تجربة"])  # not kept: the cache stays as it was
+        sample = Article(id="warm", text="قال وزير الخارجية محمد العلي في القاهرة يوم الاثنين إن المحادثات ستستمر.\n")
+        analyse(sample, self.pipeline, self.options, None)
 
     @property
     def state(self) -> CrossDocState:
@@ -120,6 +243,8 @@ class Ingester:
             replayed = 0
             for article in self.store.articles_after(seq):
                 self._articles.pending[article.id] = article
+                if self.options.cross_document and hasattr(encoder, "remember"):
+                    article_vectors(article, self.options, encoder)  # its texts encoded together, as when added
                 state.add(article)
                 self._articles.committed(article.id)
                 replayed += 1
@@ -136,12 +261,23 @@ class Ingester:
             report.unchanged += 1
             return False
         article.id = self.store.free_id(article.id)
-        article = self.pipeline(article)
-        article.normalized = None  # the matching form is rebuilt when needed; not stored
+        encoder = self._vector_encoder if self.options.cross_document else None
+        self._link_and_store(*analyse(article, self.pipeline, self.options, encoder), report)
+        return True
+
+    def _link_and_store(self, article: Article, vectors: Vectors, report: IngestReport,
+                        prepared: list[PreparedUnit] | None = None) -> bool:
+        """Link an analysed article to the stored ones (reuse, stories) and write it with all it has."""
+        if self.store.has_hash(article.content_hash):  # another process stored this text meanwhile
+            report.unchanged += 1
+            return False
         state = self.state
         if article.id in self._articles:  # a stored article took this id meanwhile (another batch)
             article.id = self.store.free_id(article.id)
-        result = state.add(article) if self.options.cross_document else None
+            prepared = None  # its units were named after the old id
+        if vectors:
+            state.encoder.remember(vectors)
+        result = state.add(article, prepared) if self.options.cross_document else None
         rows = []
         if result is not None:
             clusterer = state.clusterer
@@ -175,23 +311,30 @@ class Ingester:
             self.store.save_state(self._state, self.store.max_seq())
         self._since_checkpoint = 0
 
-    def finish(self) -> None:
-        """After a batch: snapshot the state and merge entities over the whole store (when anything changed)."""
+    def finish(self, pmap: Callable[..., Iterable[Any]] = map) -> None:
+        """After a batch: snapshot the state and merge entities over the whole store (when anything changed), then
+        keep the accounts of the stories that changed (built through ``pmap``: a pool's ``map``)."""
         if self._since_checkpoint:
             self.checkpoint()
         if self.store.get_meta("entities_seq") != str(self.store.max_seq()):
             self.store.refresh_entities()
         if self.options.cross_document:  # after the entities: accounts cite speakers and entities
-            read.refresh_accounts(self.store, self._touched)
+            # (accounts built elsewhere get this process's vectors of their sentences)
+            encoder = None if pmap is map or self._state is None else self._state.encoder
+            read.refresh_accounts(self.store, self._touched, pmap, encoder=encoder)
         self._touched.clear()
 
     def ingest(self, inputs: Iterable[str | Path], on_file: Callable[[Path, list[Any]], None] | None = None,
                on_article: Callable[[Article, bool], None] | None = None) -> IngestReport:
         """Read every input and add its articles; bad inputs are reported and stored as errors, the batch goes
-        on. Ends with ``finish``."""
+        on. Ends with ``finish``. With ``workers`` > 1 the articles are analysed in worker processes."""
         report = IngestReport()
+        items = read_inputs(inputs, self.options, on_file=on_file)
+        if self.workers > 1:
+            self._ingest_parallel(items, report, on_article)  # ends with finish too
+            return report
         try:
-            for item in read_inputs(inputs, self.options, on_file=on_file):
+            for item in items:
                 if isinstance(item, ErrorRecord):
                     report.errors.append(item)
                     self.store.add_errors([item])
@@ -202,3 +345,121 @@ class Ingester:
         finally:
             self.finish()
         return report
+
+    def _ingest_parallel(self, items: Iterable[Article | ErrorRecord], report: IngestReport,
+                         on_article: Callable[[Article, bool], None] | None) -> None:
+        """``ingest`` with the work of each article done in worker processes, in two steps: its analysis (the
+        stages), then the vectors of those of its texts that no earlier article had (copies of a wire text share
+        sentences: each text is encoded once, with those of the next articles). Articles are sent out in input
+        order, several per worker ahead, and linked and written in that same order as their work comes back;
+        each gets the id and the already-stored verdict it would get in a serial run (texts and ids sent out
+        count as stored). Ends with ``finish``, its accounts built by the workers too."""
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        _ = self.state  # the snapshot and replay first: they must not run while articles are in flight
+        self.warm()  # in this process, before the fork: the workers share the loaded models
+        encoder = self._vector_encoder if self.options.cross_document else None
+        ahead = 4 * self.workers
+        analysing: deque[tuple[Article, Future[Any] | None]] = deque()
+        # (article, the batch its new texts are in, its prepared units)
+        linking: deque[tuple[Article, _Batch | None, list[PreparedUnit] | None]] = deque()
+        hashes: set[str] = set()  # texts of articles sent out and not written yet
+        ids: set[str] = set()  # their ids
+        queued: set[str] = set()  # texts in a batch whose vectors are not kept yet
+        open_batch = _Batch()
+
+        with ProcessPoolExecutor(self.workers, mp_context=_pool_context(), initializer=_init_worker,
+                                 initargs=(self.pipeline, self.options, os.getpid())) as pool:
+
+            def flush() -> None:
+                nonlocal open_batch
+                if open_batch.texts:
+                    open_batch.future = pool.submit(_encode_in_worker, open_batch.texts)
+                open_batch = _Batch()
+
+            def analysed() -> None:  # the oldest analysis back: its new texts join the open batch
+                item, future = analysing.popleft()
+                if future is None:
+                    linking.append((item, None, None))
+                    return
+                article, texts, prepared = future.result()
+                new = [t for t in texts if t not in queued and t not in encoder.cache] if encoder else []
+                open_batch.texts.extend(new)
+                queued.update(new)
+                linking.append((article, open_batch, prepared))
+                if len(open_batch.texts) >= _BATCH_TEXTS:
+                    flush()
+
+            def link() -> None:  # the oldest article: wait for its vectors, link and write it
+                article, batch, prepared = linking.popleft()
+                if batch is None:
+                    report.unchanged += 1
+                    added = False
+                else:
+                    if batch is open_batch:
+                        flush()
+                    if batch.future is not None and not batch.kept:
+                        encoder.remember(dict(zip(batch.texts, batch.future.result(), strict=True)))
+                        queued.difference_update(batch.texts)
+                        batch.kept = True
+                    hashes.discard(article.content_hash)
+                    ids.discard(article.id)
+                    added = self._link_and_store(article, {}, report, prepared)
+                if on_article is not None:
+                    on_article(article, added)
+
+            def ready(batch: _Batch | None) -> bool:
+                return batch is None or (batch is not open_batch and (batch.future is None or batch.future.done()))
+
+            def pump(final: bool = False) -> None:
+                while analysing and (final or len(analysing) > ahead or analysing[0][1] is None
+                                     or analysing[0][1].done()):
+                    analysed()
+                while linking:
+                    if linking[0][1] is open_batch:  # the next article to link waits for it: send it now
+                        flush()
+                    if not (final or len(linking) > _LINK_LAG * ahead or ready(linking[0][1])):
+                        break
+                    link()
+
+            failed = True
+            try:
+                for item in items:
+                    if isinstance(item, ErrorRecord):
+                        report.errors.append(item)
+                        self.store.add_errors([item])
+                        continue
+                    if item.content_hash in hashes or self.store.has_hash(item.content_hash):
+                        analysing.append((item, None))
+                    else:
+                        item.id = self.store.free_id(item.id, also_taken=ids)
+                        hashes.add(item.content_hash)
+                        ids.add(item.id)
+                        analysing.append((item, pool.submit(_analyse_in_worker, item, encoder is not None)))
+                    pump()
+                pump(final=True)
+                failed = False
+            except BaseException:
+                for _, future in analysing:
+                    if future is not None:
+                        future.cancel()
+                raise
+            finally:
+                # the accounts built by the workers too, unless they failed (then here, as a serial run would)
+                self.finish(map if failed else partial(pool.map, chunksize=4))
+
+
+# Texts encoded per worker task: enough for the encoder's batching to pay, few enough that a batch is sent out
+# well before the first article waiting for it is linked (the linking lags ``_LINK_LAG`` times the analyses
+# in flight behind them), so the ingest process seldom waits for vectors.
+_BATCH_TEXTS = 24
+_LINK_LAG = 6
+
+
+@dataclass(slots=True, eq=False)
+class _Batch:
+    """Texts encoded together in a worker for the articles that first had them."""
+
+    texts: list[str] = field(default_factory=list)
+    future: Any = None
+    kept: bool = False  # its vectors are in the main encoder

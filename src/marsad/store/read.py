@@ -6,6 +6,7 @@ All SQL here is parameterised; page sizes are clamped.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import SPEC_VERSION, __version__
@@ -144,13 +145,9 @@ def dossier_of(store: Store, seqs: list[int], story_rows: list[Any] = ()) -> dic
 def story(store: Store, story_id: str, max_articles: int = 500) -> dict[str, Any] | None:
     """The story's dossier: its articles with every annotation; summary/timeline/facts where
     ``marsad.account.build_accounts`` is available."""
-    row = store.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
-    if row is None:
+    d = _story_dossier(store, story_id, max_articles)
+    if d is None:
         return None
-    seqs = [int(r[0]) for r in store.conn.execute(
-        "SELECT DISTINCT article FROM story_members WHERE story = ? ORDER BY article LIMIT ?",
-        (story_id, max_articles))]
-    d = dossier_of(store, seqs, [row])
     story_dict = d["stories"][0]
     cached = store.cached_account(story_id, account_fingerprint(d))
     if cached is not None:
@@ -158,6 +155,17 @@ def story(store: Store, story_id: str, max_articles: int = 500) -> dict[str, Any
     else:  # built after the last ingest run changed the links: build it now (not stored: readers never write)
         build_account(d, story_dict)
     return d
+
+
+def _story_dossier(store: Store, story_id: str, max_articles: int = 500) -> dict[str, Any] | None:
+    """``story`` without the account (summary, timeline and facts left empty)."""
+    row = store.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if row is None:
+        return None
+    seqs = [int(r[0]) for r in store.conn.execute(
+        "SELECT DISTINCT article FROM story_members WHERE story = ? ORDER BY article LIMIT ?",
+        (story_id, max_articles))]
+    return dossier_of(store, seqs, [row])
 
 
 def account_fingerprint(d: dict[str, Any]) -> str:
@@ -173,15 +181,60 @@ def account_fingerprint(d: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def refresh_accounts(store: Store, story_ids: set[str]) -> int:
-    """Build and keep the accounts of ``story_ids`` and of every story whose kept account is missing or stale."""
+class _GivenVectors:
+    """An encoder for ``built_account`` in a worker: the vectors the ingest process had for the story's sentences,
+    sent with the dossier (the same floats a serial run uses), and the default encoder for any other text."""
+
+    def __init__(self, known: dict[str, Any]) -> None:
+        self.known = known
+
+    def encode(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        if missing:
+            from ..vectors import default_encoder
+
+            self.known.update(zip(missing, default_encoder().encode(missing), strict=True))
+        return np.array([self.known[t] for t in texts], np.float32).reshape(len(texts), -1)
+
+
+def built_account(job: tuple[dict[str, Any], dict[str, Any] | None]) -> dict[str, Any]:
+    """The account (summary, timeline, facts) of the story of a ``_story_dossier`` dossier: a pure function of
+    the dossier (and the sentence vectors sent with it), so worker processes can build accounts while the ingest
+    process reads and writes."""
+    d, known = job
+    story_dict = d["stories"][0]
+    build_account(d, story_dict, None if known is None else _GivenVectors(known))
+    return {k: story_dict[k] for k in ("summary", "timeline", "facts")}
+
+
+def refresh_accounts(store: Store, story_ids: set[str], pmap: Callable[..., Iterable[Any]] = map,
+                     batch: int = 64, encoder: Any = None) -> int:
+    """Build and keep the accounts of ``story_ids`` and of every story whose kept account is missing or stale.
+    ``pmap``: how ``built_account`` is mapped over dossiers (a process pool's ``map``; in order); ``encoder``: the
+    ingest's sentence encoder, whose kept vectors of the stories' sentences go with the dossiers to the pool."""
     todo = sorted(set(story_ids) | set(store.stories_without_account()))
-    for sid in todo:
-        d = story(store, sid)
-        if d is None:
-            continue
-        s = d["stories"][0]
-        store.save_account(sid, len(s["members"]), account_fingerprint(d), s)
+    cache = getattr(encoder, "cache", None)
+    for k in range(0, len(todo), batch):  # a batch of dossiers in memory at a time
+        items = []
+        for sid in todo[k:k + batch]:
+            d = _story_dossier(store, sid)
+            if d is None:
+                continue
+            fingerprint = account_fingerprint(d)
+            items.append((sid, d, fingerprint, store.cached_account(sid, fingerprint)))
+        jobs = []
+        for _, d, _, cached in items:
+            if cached is None:
+                known = None if cache is None else {
+                    t: cache[t] for a in d["articles"] for s, e in a["sentences"] if (t := a["text"][s:e]) in cache}
+                jobs.append((d, known))
+        built = iter(pmap(built_account, jobs))
+        for sid, d, fingerprint, cached in items:
+            s = d["stories"][0]
+            s.update(cached if cached is not None else next(built))
+            store.save_account(sid, len(s["members"]), fingerprint, s)
     return len(todo)
 
 
