@@ -945,7 +945,9 @@ def name_words(surface: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=200_000)
 def name_key(surface: str) -> tuple[str, ...]:
+    """The transliteration-tolerant key of a mention (cached: a store repeats the same surfaces a million times)."""
     return tuple(skeleton(w) for w in name_words(surface))
 
 
@@ -1032,6 +1034,21 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
             key = longer_of[key]
         return key
 
+    # a full name's mentions per story and its latest mention, counted once per name (a store holds thousands of
+    # stories: counting per short form and story was quadratic)
+    story_counts: dict[tuple[str, ...], Counter[str | None]] = {}
+    last_mention: dict[tuple[str, ...], int] = {}
+
+    def stories_of(f: _Group) -> Counter[str | None]:
+        if f.key not in story_counts:
+            story_counts[f.key] = Counter(story_of(a, m) for _, a, m, _ in f.mentions)
+        return story_counts[f.key]
+
+    def last_of(f: _Group) -> int:
+        if f.key not in last_mention:
+            last_mention[f.key] = max(o for o, *_ in f.mentions)
+        return last_mention[f.key]
+
     merged: dict[tuple[str, ...], list[tuple[int, str, Mention, str]]] = {}
     for g in groups.values():
         fulls = longer(g) if len(g.key) == 1 and g.key in loose else []
@@ -1044,8 +1061,7 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
         for sid, items in by_story.items():
 
             def rank(f: _Group, sid: str | None = sid) -> tuple[int, int, int]:
-                same = sum(1 for _, a, m, _ in f.mentions if sid is not None and story_of(a, m) == sid)
-                return (same, len(f.mentions), max(o for o, *_ in f.mentions))
+                return (stories_of(f)[sid] if sid is not None else 0, len(f.mentions), last_of(f))
 
             merged.setdefault(final(max(fulls, key=rank).key), []).extend(items)
 
