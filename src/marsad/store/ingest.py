@@ -196,6 +196,9 @@ class IngestReport:
     stories: set[str] = field(default_factory=set)  # stories that gained members
 
 
+SNAPSHOT_SHARE = 10  # snapshot the cross-document state at least every 1/SNAPSHOT_SHARE of the store
+
+
 class Ingester:
     """Adds articles to a store, keeping reuse links and stories up to date. Use one per writing process."""
 
@@ -206,6 +209,10 @@ class Ingester:
         self.pipeline = pipeline or default_pipeline(options)
         self._encoder = encoder
         self.checkpoint_every = checkpoint_every
+        # a snapshot writes the whole cross-document state, so its interval grows with the store (a tenth of the
+        # stored articles, at least ``checkpoint_every``): snapshots cost O(n) over a run instead of O(n²), and a
+        # crash replays at most that many articles
+        self._interval = max(checkpoint_every, store.max_seq() // SNAPSHOT_SHARE)
         self._state: CrossDocState | None = None
         self._articles = StoredArticles(store)
         self._since_checkpoint = 0
@@ -292,7 +299,7 @@ class Ingester:
         self._articles.committed(article.id)
         report.added.append(article.id)
         self._since_checkpoint += 1
-        if self._since_checkpoint >= self.checkpoint_every:
+        if self._since_checkpoint >= self._interval:
             self.checkpoint()
         return True
 
@@ -310,6 +317,7 @@ class Ingester:
         if self._state is not None and self.options.cross_document:
             self.store.save_state(self._state, self.store.max_seq())
         self._since_checkpoint = 0
+        self._interval = max(self.checkpoint_every, self.store.max_seq() // SNAPSHOT_SHARE)
 
     def finish(self, pmap: Callable[..., Iterable[Any]] = map) -> None:
         """After a batch: snapshot the state and merge entities over the whole store (when anything changed), then
