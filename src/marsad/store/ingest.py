@@ -320,9 +320,12 @@ class Ingester:
         self._interval = max(self.checkpoint_every, self.store.max_seq() // SNAPSHOT_SHARE)
 
     def finish(self, pmap: Callable[..., Iterable[Any]] = map) -> None:
-        """After a batch: snapshot the state and merge entities over the whole store (when anything changed), then
-        keep the accounts of the stories that changed (built through ``pmap``: a pool's ``map``)."""
-        if self._since_checkpoint:
+        """After a batch: snapshot the state (unless fewer than ``checkpoint_every`` articles came since the last
+        one), merge entities over the whole store (when anything changed), then keep the accounts of the stories
+        that changed (built through ``pmap``: a pool's ``map``)."""
+        # a small batch (one POST, one feed poll) is not worth a whole-state snapshot at a large store: the next
+        # start replays those few articles instead
+        if self._since_checkpoint >= self.checkpoint_every:
             self.checkpoint()
         if self.store.get_meta("entities_seq") != str(self.store.max_seq()):
             self.store.refresh_entities()
