@@ -3,11 +3,14 @@
     PYTHONPATH=src python bench/store.py --n 5000
     PYTHONPATH=src python bench/store.py --n 600 --fill 100000
     PYTHONPATH=src python bench/store.py --n 600 --workers 1   # everything in one process
+    PYTHONPATH=src python bench/store.py --n 100000 --runs 10  # a store grown by real ingest runs (~40 min here)
 
 ``--n`` articles go through the whole ingest (analysis, reuse, stories, entities, accounts): that is the ingest
 rate, with ``--workers`` analysing processes (0, the default: one per core; see ``marsad.store.ingest``). The
 models (sentence encoder, NER) are loaded before the clock starts (``Ingester.warm``): a one-off 3-4 s that a
 600-article run would otherwise spend a fifth of its time on.
+``--runs K`` splits the articles into K ``ingest`` calls (each ends like a ``marsad ingest`` run: snapshot,
+entity merge, accounts) and prints each run's rate, which shows how the rate changes as the store grows.
 ``--fill N`` then grows the store to N articles by writing copies of the analysed ones through the write
 gateway (each copy's text gets a distinct last line, so a distinct content hash; its stories get new ids; reuse
 passages are not copied): the rate printed for that is the gateway's write rate alone, and the search and story
@@ -51,17 +54,25 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--fill", type=int, default=0, help="grow the store to this many articles with copies")
     ap.add_argument("--workers", type=int, default=0, help="analysing processes (0: one per core; 1: none)")
+    ap.add_argument("--runs", type=int, default=1, help="split the ingest into this many runs (rate of each)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
-        write_corpus(corpus, args.n)
+        paths = write_corpus(corpus, args.n)
         db = Path(tmp) / "bench.db"
         with Store(db) as store:
             ingester = Ingester(store, Options(workers=args.workers))
             ingester.warm()  # load the models outside the timing
-            t0 = time.perf_counter()
-            report = ingester.ingest([corpus])
-            ingest_s = time.perf_counter() - t0
+            size = -(-args.n // max(1, args.runs))
+            added, ingest_s = 0, 0.0
+            for k in range(0, args.n, size):
+                t0 = time.perf_counter()
+                report = ingester.ingest(paths[k:k + size])
+                run_s = time.perf_counter() - t0
+                added, ingest_s = added + len(report.added), ingest_s + run_s
+                if args.runs > 1:
+                    print(f"run {k // size + 1}: {len(report.added):,} articles into {store.count('articles'):,}:"
+                          f" {len(report.added) / run_s:.1f} articles/s ({run_s:.0f} s)", flush=True)
             fill_rate = fill(store, args.fill) if args.fill > args.n else None
             n_stories = store.count("stories")
             n_articles = store.count("articles")
@@ -86,8 +97,8 @@ def main() -> None:
             page_ms.append((time.perf_counter() - t) * 1000)
     print(f"| measure ({n_articles:,} articles, {n_stories:,} stories) | value |")
     print("|---|---|")
-    print(f"| ingest of {args.n:,} (full analysis + reuse + stories + entities + accounts), {ingester.workers}"
-          f" worker(s) | {len(report.added) / ingest_s:.1f} articles/s ({ingest_s:.1f} s) |")
+    print(f"| ingest of {args.n:,} in {args.runs} run(s) (full analysis + reuse + stories + entities + accounts),"
+          f" {ingester.workers} worker(s) | {added / ingest_s:.1f} articles/s ({ingest_s:.1f} s) |")
     if fill_rate is not None:
         print(f"| gateway writes of analysed copies up to {n_articles:,} | {fill_rate:.0f} articles/s |")
     print(f"| search p50 / p95 | {statistics.median(search_ms):.1f} / {pct(search_ms, 95):.1f} ms |")
