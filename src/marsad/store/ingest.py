@@ -335,6 +335,11 @@ class Ingester:
             read.refresh_accounts(self.store, self._touched, pmap, encoder=encoder)
         self._touched.clear()
 
+    def _failed(self, error: ErrorRecord, report: IngestReport) -> None:
+        """A bad input: reported and stored as an error; the batch goes on."""
+        report.errors.append(error)
+        self.store.add_errors([error])
+
     def ingest(self, inputs: Iterable[str | Path], on_file: Callable[[Path, list[Any]], None] | None = None,
                on_article: Callable[[Article, bool], None] | None = None) -> IngestReport:
         """Read every input and add its articles; bad inputs are reported and stored as errors, the batch goes
@@ -347,8 +352,7 @@ class Ingester:
         try:
             for item in items:
                 if isinstance(item, ErrorRecord):
-                    report.errors.append(item)
-                    self.store.add_errors([item])
+                    self._failed(item, report)
                     continue
                 added = self.add(item, report)
                 if on_article is not None:
@@ -437,8 +441,7 @@ class Ingester:
             try:
                 for item in items:
                     if isinstance(item, ErrorRecord):
-                        report.errors.append(item)
-                        self.store.add_errors([item])
+                        self._failed(item, report)
                         continue
                     if item.content_hash in hashes or self.store.has_hash(item.content_hash):
                         analysing.append((item, None))
