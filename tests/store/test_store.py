@@ -139,3 +139,20 @@ def test_a_stale_account_is_not_served(db_copy: Path) -> None:
         store.save_account(sid, len(d["stories"][0]["members"]), "another fingerprint", bogus)
         again = read.story(store, sid)
         assert again is not None and again["stories"][0]["summary"] == real
+
+
+def test_small_batches_skip_the_snapshot_and_are_replayed(tmp_path: Path) -> None:
+    """A run that adds fewer than ``checkpoint_every`` articles keeps no snapshot; the next run replays them and
+    ends with the same content as one run over everything."""
+    from marsad.store.synthetic import write_corpus
+
+    paths = write_corpus(tmp_path / "corpus", 12)
+    with Store(tmp_path / "one.db") as store:
+        Ingester(store, checkpoint_every=5).ingest(paths)
+        whole = read.content_digest(store)
+        assert store.load_state_files(tmp_path) == 10  # at 5 and 10; the last 2 (< 5) are left to replay
+    with Store(tmp_path / "split.db") as store:
+        Ingester(store, checkpoint_every=5).ingest(paths[:3])
+        assert store.conn.execute("SELECT count(*) FROM state").fetchone()[0] == 0  # 3 < 5: none
+        Ingester(store, checkpoint_every=5).ingest(paths[3:])  # replays the first three, then adds nine
+        assert read.content_digest(store) == whole
