@@ -314,10 +314,11 @@ class Ingester:
 
     def checkpoint(self) -> None:
         """Snapshot the cross-document state (so a later run need not replay these articles)."""
+        seq = self.store.max_seq()
         if self._state is not None and self.options.cross_document:
-            self.store.save_state(self._state, self.store.max_seq())
+            self.store.save_state(self._state, seq)
         self._since_checkpoint = 0
-        self._interval = max(self.checkpoint_every, self.store.max_seq() // SNAPSHOT_SHARE)
+        self._interval = max(self.checkpoint_every, seq // SNAPSHOT_SHARE)
 
     def finish(self, pmap: Callable[..., Iterable[Any]] = map) -> None:
         """After a batch: snapshot the state (unless fewer than ``checkpoint_every`` articles came since the last
