@@ -93,3 +93,31 @@ def test_incremental_state_extends_saved_stories(seeds_dir: Path, tmp_path: Path
     assert ("001", "near_copy") in kinds
     assert len(reloaded.clusterer.stories) == 3, "the stories are extended, not rebuilt"
     shutil.rmtree(tmp_path / "state")
+
+
+def test_saved_story_vectors_reload_exactly_also_from_the_older_json_form(tmp_path: Path) -> None:
+    import numpy as np
+
+    from marsad.stages.stories import StoryClusterer, UnitProfile
+
+    rng = np.random.default_rng(3)
+    clusterer = StoryClusterer()
+    for i in range(3):
+        vector = rng.standard_normal(512).astype(np.float32)
+        clusterer.add(UnitProfile(f"u{i}", f"a{i}", 0, 10, "2025-01-0" + str(i + 1), f"t{i}", "", {f"w{i}": 1.0},
+                                  vector / np.linalg.norm(vector)))
+    clusterer.save(tmp_path / "stories.json")
+    assert "vector_sum" not in (tmp_path / "stories.json").read_text("utf-8"), "vectors go to the binary file"
+    reloaded = StoryClusterer.load(tmp_path / "stories.json")
+    for a, b in zip(clusterer.stories, reloaded.stories, strict=True):
+        assert a.members == b.members and np.array_equal(a.vector_sum, b.vector_sum)
+    # a snapshot stored before the vectors had their own file: the vectors are in the JSON
+    data = json.loads((tmp_path / "stories.json").read_text("utf-8"))
+    for s, story in zip(data["stories"], clusterer.stories, strict=True):
+        s["vector_sum"] = story.vector_sum.tolist()
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "stories.json").write_text(json.dumps(data), "utf-8")
+    from_old = StoryClusterer.load(old / "stories.json")
+    assert all(np.array_equal(a.vector_sum, b.vector_sum) for a, b in zip(clusterer.stories, from_old.stories,
+                                                                          strict=True))

@@ -280,12 +280,16 @@ class StoryClusterer:
             "doc_freq": dict(self.doc_freq),
             "stories": [
                 {"id": s.id, "members": s.members, "spans": s.spans, "first": s.first, "last": s.last,
-                 "vector_sum": s.vector_sum.tolist(), "term_counts": dict(s.term_counts),
+                 "term_counts": dict(s.term_counts),
                  "term_weights": dict(s.term_weights), "titles": s.titles}
                 for s in self.stories
             ],
         }
         Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        # the vectors in binary beside it: as JSON text they were most of a large store's snapshot time
+        vectors = np.stack([s.vector_sum for s in self.stories]) if self.stories else np.zeros((0, 512), np.float32)
+        with open(_vectors_path(path), "wb") as f:
+            np.save(f, vectors.astype(np.float32, copy=False), allow_pickle=False)
 
     @classmethod
     def load(cls, path: str | Path, encoder: Any = None) -> StoryClusterer:
@@ -293,9 +297,13 @@ class StoryClusterer:
         clusterer = cls(StoryOptions(**data["options"]), encoder)
         clusterer.n_units = data["n_units"]
         clusterer.doc_freq = Counter(data["doc_freq"])
-        for s in data["stories"]:
+        vectors_file = _vectors_path(path)
+        vectors = np.load(vectors_file, allow_pickle=False) if vectors_file.exists() else None
+        for i, s in enumerate(data["stories"]):
+            # (a snapshot written before the vectors had their own file keeps them in the JSON)
+            vector_sum = vectors[i].copy() if vectors is not None else np.asarray(s["vector_sum"], np.float32)
             story = Story(s["id"], list(s["members"]), [tuple(x) for x in s["spans"]], s["first"], s["last"],
-                          np.asarray(s["vector_sum"], np.float32), Counter(s["term_counts"]),
+                          vector_sum, Counter(s["term_counts"]),
                           Counter(s["term_weights"]), [tuple(x) for x in s["titles"]])
             clusterer.stories.append(story)
             clusterer._position[story.id] = len(clusterer.stories) - 1
@@ -303,6 +311,12 @@ class StoryClusterer:
             for m in story.members:
                 clusterer.story_of[m] = story.id
         return clusterer
+
+
+def _vectors_path(path: str | Path) -> Path:
+    """The stories' summed vectors, saved beside their JSON (``stories.json`` -> ``stories.vectors.npy``)."""
+    path = Path(path)
+    return path.with_name(path.stem + ".vectors.npy")
 
 
 def arrival_order(profiles: Iterable[UnitProfile]) -> list[UnitProfile]:
