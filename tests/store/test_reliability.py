@@ -29,8 +29,12 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(SRC), "OMP_NUM_THREADS": "1"}
 
 
-def _killed_and_resumed(corpus: Path, db: Path, kills: int, seed: int, checkpoint_every: int) -> int:
-    """Ingest with SIGKILL at random moments ``kills`` times, then to the end. Returns how many kills landed."""
+def _killed_and_resumed(corpus: Path, db: Path, kills: int, seed: int, checkpoint_every: int,
+                        window_s: float) -> int:
+    """Ingest with SIGKILL at random moments ``kills`` times, then to the end. Returns how many kills landed.
+
+    ``window_s`` is how long the uninterrupted run wrote for: a kill comes within it, so it lands on a fast
+    machine as well as on a slow one."""
     rng = random.Random(seed)
     env = {**_env(), "MARSAD_CHECKPOINT_EVERY": str(checkpoint_every)}
     landed = 0
@@ -42,7 +46,7 @@ def _killed_and_resumed(corpus: Path, db: Path, kills: int, seed: int, checkpoin
         deadline = time.monotonic() + 120
         while proc.poll() is None and _count(db) <= before and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(rng.uniform(0.0, 1.5))
+        time.sleep(rng.uniform(0.0, 0.7 * window_s))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             landed += 1
@@ -70,9 +74,10 @@ def _check(tmp_path: Path, n: int, kills: int, checkpoint_every: int) -> None:
     proc = subprocess.Popen(_ingest_cmd(corpus, whole), env={**_env(), "MARSAD_CHECKPOINT_EVERY":
                                                              str(checkpoint_every)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    reads = 0
+    reads, first_write = 0, None
     while proc.poll() is None:
         if _count(whole) > 0:
+            first_write = first_write or time.monotonic()
             with Store(whole, readonly=True) as s:
                 read.stories(s, 5)
                 search(s.conn, "أعلنت السلطات")
@@ -81,7 +86,9 @@ def _check(tmp_path: Path, n: int, kills: int, checkpoint_every: int) -> None:
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
     assert reads > 0, "the reader never got to query during the ingest"
 
-    landed = _killed_and_resumed(corpus, broken, kills, seed=n, checkpoint_every=checkpoint_every)
+    window_s = time.monotonic() - (first_write or time.monotonic())
+    landed = _killed_and_resumed(corpus, broken, kills, seed=n, checkpoint_every=checkpoint_every,
+                                 window_s=window_s)
     assert landed >= 1, "no kill landed while the ingest ran"
     with Store(whole, readonly=True) as a, Store(broken, readonly=True) as b:
         assert a.count("articles") == n

@@ -156,3 +156,29 @@ def test_small_batches_skip_the_snapshot_and_are_replayed(tmp_path: Path) -> Non
         assert store.conn.execute("SELECT count(*) FROM state").fetchone()[0] == 0  # 3 < 5: none
         Ingester(store, checkpoint_every=5).ingest(paths[3:])  # replays the first three, then adds nine
         assert read.content_digest(store) == whole
+
+
+def test_entity_refresh_writes_only_the_difference_and_ends_as_a_full_rewrite(db_copy: Path) -> None:
+    """``refresh_entities`` diffs against the stored rows: rows that are stale, missing or extra are all put
+    right, and the result is the content a refresh into empty tables gives."""
+    with Store(db_copy) as store:
+        expected = read.content_digest(store)
+        c = store.conn
+        with store.transaction():
+            c.execute("INSERT INTO entities VALUES ('Ebogus', 'PERS', 'لا أحد', NULL, '[]', 1)")
+            c.execute("INSERT INTO entity_mentions SELECT 'Ebogus', article, start, \"end\" FROM entity_mentions"
+                      " LIMIT 3")
+            c.execute("UPDATE entities SET n_mentions = n_mentions + 5, name = name || 'x' WHERE rowid % 3 = 0")
+            c.execute("DELETE FROM entity_mentions WHERE start % 4 = 0")
+            c.execute("UPDATE entity_mentions SET \"end\" = \"end\" + 1 WHERE start % 5 = 1")
+            c.execute("UPDATE quotes SET speaker = NULL WHERE n % 2 = 0")
+            c.execute("UPDATE quotes SET speaker = 'Ebogus' WHERE n % 2 = 1 AND speaker IS NULL")
+            c.execute("UPDATE attributions SET source = 'Ebogus' WHERE source IS NULL")
+        assert read.content_digest(store) != expected, "the damage must show, or this test proves nothing"
+        store.refresh_entities()
+        assert read.content_digest(store) == expected
+        with store.transaction():
+            for table in ("entity_mentions", "entities"):
+                c.execute(f"DELETE FROM {table}")
+        store.refresh_entities()
+        assert read.content_digest(store) == expected

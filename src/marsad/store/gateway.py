@@ -291,22 +291,35 @@ class Store:
                   for r in c.execute("SELECT article, n, speaker_start, speaker_end FROM quotes")]
         sources = [(None if r[4] else lookup(ids[r[0]], Span(r[2], r[3]), ("ORG", "PERS")), r[0], r[1])
                    for r in c.execute("SELECT article, n, source_start, source_end, anonymous FROM attributions")]
+        rows = {e["id"]: (e["type"], e["name"], e.get("name_en"), json.dumps(e["variants"], ensure_ascii=False),
+                          len(e["mentions"])) for e in merged}
+        links: dict[tuple[str, int, int], int] = {}
+        for e in merged:
+            for m in e["mentions"]:
+                links.setdefault((e["id"], seq_of[m["article"]], m["start"]), m["end"])  # the first one wins
+        # only what changed is written: a run adds a few percent to a large store, and rewriting every entity
+        # and mention row each time was most of the merge's time
         with self.transaction() as c:
-            c.execute("UPDATE quotes SET speaker = NULL WHERE speaker IS NOT NULL")
-            c.execute("UPDATE attributions SET source = NULL WHERE source IS NOT NULL")
-            c.execute("DELETE FROM entity_mentions")
-            c.execute("DELETE FROM entities")
+            old_rows = {r[0]: tuple(r[1:]) for r in c.execute(
+                "SELECT id, type, name, name_en, variants, n_mentions FROM entities")}
             c.executemany("INSERT INTO entities (id, type, name, name_en, variants, n_mentions) VALUES (?, ?, ?, ?,"
-                          " ?, ?)", [(e["id"], e["type"], e["name"], e.get("name_en"),
-                                      json.dumps(e["variants"], ensure_ascii=False), len(e["mentions"]))
-                                     for e in merged])
-            c.executemany("INSERT OR IGNORE INTO entity_mentions (entity, article, start, \"end\") VALUES"
-                          " (?, ?, ?, ?)", [(e["id"], seq_of[m["article"]], m["start"], m["end"])
-                                            for e in merged for m in e["mentions"]])
+                          " ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name,"
+                          " name_en = excluded.name_en, variants = excluded.variants,"
+                          " n_mentions = excluded.n_mentions",
+                          [(eid, *row) for eid, row in rows.items() if old_rows.get(eid) != row])
+            old_speakers = {(r[0], r[1]): r[2] for r in c.execute("SELECT article, n, speaker FROM quotes")}
             c.executemany("UPDATE quotes SET speaker = ? WHERE article = ? AND n = ?",
-                          [q for q in quotes if q[0] is not None])
+                          [q for q in quotes if old_speakers.get((q[1], q[2])) != q[0]])
+            old_sources = {(r[0], r[1]): r[2] for r in c.execute("SELECT article, n, source FROM attributions")}
             c.executemany("UPDATE attributions SET source = ? WHERE article = ? AND n = ?",
-                          [s for s in sources if s[0] is not None])
+                          [a for a in sources if old_sources.get((a[1], a[2])) != a[0]])
+            old_links = {(r[0], r[1], r[2]): r[3] for r in c.execute(
+                "SELECT entity, article, start, \"end\" FROM entity_mentions")}
+            c.executemany("DELETE FROM entity_mentions WHERE entity = ? AND article = ? AND start = ?",
+                          [k for k, end in old_links.items() if links.get(k) != end])
+            c.executemany("INSERT INTO entity_mentions (entity, article, start, \"end\") VALUES (?, ?, ?, ?)",
+                          [(*k, end) for k, end in links.items() if old_links.get(k) != end])
+            c.executemany("DELETE FROM entities WHERE id = ?", [(eid,) for eid in old_rows if eid not in rows])
             c.execute("INSERT INTO meta VALUES ('entities_seq', ?) ON CONFLICT (key) DO UPDATE SET"
                       " value = excluded.value", (str(max(ids, default=0)),))
         return len(merged)
