@@ -12,7 +12,7 @@ import json
 import re
 import struct
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -946,9 +946,15 @@ def name_words(surface: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
+def name_word_tuple(surface: str) -> tuple[str, ...]:
+    """``name_words`` as a tuple, cached (a store's entity merge asks for the same surfaces a million times)."""
+    return tuple(name_words(surface))
+
+
+@lru_cache(maxsize=200_000)
 def name_key(surface: str) -> tuple[str, ...]:
     """The transliteration-tolerant key of a mention (cached: a store repeats the same surfaces a million times)."""
-    return tuple(skeleton(w) for w in name_words(surface))
+    return tuple(skeleton(w) for w in name_word_tuple(surface))
 
 
 @lru_cache(maxsize=1)
@@ -995,7 +1001,7 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
             key = name_key(surface)
             if not key:
                 continue
-            alias = gaz.get(tuple(name_words(surface)))
+            alias = gaz.get(name_word_tuple(surface))
             if alias is not None:  # a known alias: group under the record's full name
                 key = name_key(alias["ar"])
             groups.setdefault(key, _Group(key)).mentions.append((order, art.id, m, art.text[m.start:m.end]))
@@ -1006,12 +1012,14 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
     persons = [g for g in groups.values() if _majority_type(g) == "PERS"]
     loose = {g.key: _loose_words(g) for g in persons}
 
-    # the persons whose key holds a word, in ``persons`` order: a full name of g holds g's first word, so only
-    # those are tried (the same list, in the same order, as trying every person: no quadratic scan)
+    # the persons whose key holds a word, in ``persons`` order: a full name of g holds every word of g, so only
+    # the persons holding all of them are tried (the same list, in the same order, as trying every person: no
+    # quadratic scan)
     holding: dict[str, list[int]] = {}
     for i, f in enumerate(persons):
         for w in dict.fromkeys(f.key):
             holding.setdefault(w, []).append(i)
+    holding_set: dict[str, set[int]] = {}
     loose_union: dict[tuple[str, ...], set[str]] = {}
 
     def words_of(f: _Group) -> set[str]:
@@ -1019,10 +1027,19 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
             loose_union[f.key] = set().union(*loose[f.key])
         return loose_union[f.key]
 
+    def holders(key: tuple[str, ...]) -> Iterator[_Group]:
+        if not key:
+            return iter(persons)
+        words = sorted(dict.fromkeys(key), key=lambda w: len(holding.get(w, ())))
+        for w in words[1:]:
+            if w not in holding_set:
+                holding_set[w] = set(holding.get(w, ()))
+        rest = [holding_set[w] for w in words[1:]]
+        return (persons[i] for i in holding.get(words[0], ()) if all(i in r for r in rest))
+
     def longer(g: _Group) -> list[_Group]:
-        mine = loose[g.key]
-        tried = (persons[i] for i in holding.get(g.key[0], ())) if g.key else iter(persons)
-        return [f for f in tried if _is_part(g.key, f.key) and any(set(words) <= words_of(f) for words in mine)]
+        mine = [set(words) for words in loose[g.key]]
+        return [f for f in holders(g.key) if _is_part(g.key, f.key) and any(w <= words_of(f) for w in mine)]
 
     longer_of: dict[tuple[str, ...], tuple[str, ...]] = {}
     for g in sorted(persons, key=lambda g: len(g.key)):
@@ -1070,7 +1087,7 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
         ms.sort(key=lambda x: x[0])
         full = [t for _, _, _, t in ms if len(name_key(t)) == len(key)] or [t for *_, t in ms]
         name = Counter(full).most_common(1)[0][0]
-        record = gaz.get(tuple(name_words(name)))
+        record = gaz.get(name_word_tuple(name))
         typ = record["type"] if record else Counter(m.type for _, _, m, _ in ms).most_common(1)[0][0]
         if record and record["type"] == "PERS":
             name = record["ar"]  # the curated full spelling of a person
@@ -1087,6 +1104,7 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
     return out
 
 
+@lru_cache(maxsize=200_000)
 def _loose(word: str) -> str:
     """A name word with ال, a final -ng and غ/ج/ق/ك differences folded, but its vowels kept: stricter than
     ``skeleton`` for matching a bare name to a longer one ("الساعدي" is not "سعاد")."""
@@ -1098,7 +1116,7 @@ def _loose(word: str) -> str:
 
 
 def _loose_words(g: _Group) -> list[tuple[str, ...]]:
-    return list({tuple(_loose(w) for w in name_words(t)) for *_, t in g.mentions})
+    return list({tuple(_loose(w) for w in name_word_tuple(t)) for t in {t for *_, t in g.mentions}})
 
 
 def _majority_type(g: _Group) -> str:
