@@ -4,7 +4,7 @@ stories. Used by ``marsad.analyze``; the store (a later issue) drives the same i
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from .doc import Article
 from .options import DEFAULT_OPTIONS, Options
 from .stages.reuse import ReuseIndex, ReusePassage, UnitRecord, find_paraphrases, record_of
-from .stages.stories import StoryClusterer, UnitProfile, arrival_order, profile_of
+from .stages.stories import StoryClusterer, UnitProfile, arrival_order, profile_of, vectors_path
 from .units import Unit, units_of
 
 
@@ -186,10 +186,14 @@ class CrossDocState:
         self._units.move_to_end(article_id)
         return units
 
-    def save(self, folder: str | Path) -> None:
+    def save(self, folder: str | Path, kept: Collection[str] = ()) -> list[str]:
+        """Write the state's files to ``folder``; returns the names of all the files that make it up (those of
+        ``kept``, written by an earlier save and stored elsewhere, are not written again: see ``ReuseIndex.save``)."""
         folder = Path(folder)
-        self.index.save(folder)
-        self.clusterer.save(folder / "stories.json")
+        names = self.index.save(folder, kept)
+        stories = folder / "stories.json"
+        self.clusterer.save(stories)
+        return [*names, stories.name, vectors_path(stories).name]
 
     @classmethod
     def load(cls, folder: str | Path, options: Options = DEFAULT_OPTIONS, encoder: Any = None) -> CrossDocState:

@@ -146,6 +146,51 @@ def test_index_save_and_load_round_trip(seeds_dir: Path, tmp_path: Path) -> None
     assert sorted(map(key, loaded.add(units["002"]))) == sorted(map(key, fresh.add(units["002"])))
 
 
+def test_index_saved_in_parts_writes_only_the_new_units_and_loads_as_one(seeds_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import marsad.stages.reuse as reuse
+
+    d = analyze([seeds_dir], cross_document_options())
+    units = [u for a in d.articles for u in units_of(a)]
+    index, stored = ReuseIndex(), tmp_path / "stored"  # ``stored`` plays the database: it keeps every file
+    stored.mkdir()
+    for k, unit in enumerate(units[:4], 1):
+        index.add(unit)
+        out = tmp_path / f"save{k}"
+        names = index.save(out, kept=[f.name for f in stored.iterdir()])
+        written = sorted(f.name for f in out.iterdir())
+        assert len(written) == 2 and written[0].endswith(f"-{k:09d}.json")  # only the part of the new unit
+        for f in out.iterdir():
+            shutil.copy(f, stored)
+        for f in stored.iterdir():
+            if f.name not in names:
+                f.unlink()
+    assert len(names) == 8  # four parts, each an array file and a JSON file
+    loaded = ReuseIndex.load(stored)
+    assert [r.id for r in loaded.records] == [r.id for r in index.records]
+    for a, b in zip(loaded.records, index.records, strict=True):
+        assert a.hashes.tolist() == b.hashes.tolist() and a.blocks.tolist() == b.blocks.tolist()
+    key = lambda p: (p.a, p.b, p.a_span, p.b_span, p.kind)  # noqa: E731
+    assert sorted(map(key, loaded.add(units[4]))) == sorted(map(key, index.add(units[4])))
+    # past MAX_SAVED_PARTS the whole index is written again as one part
+    reuse_parts, reuse.MAX_SAVED_PARTS = reuse.MAX_SAVED_PARTS, 4
+    try:
+        assert index.save(tmp_path / "whole", kept=names) == [f"reuse_index.000000000-{len(index):09d}.npz",
+                                                              f"reuse_index.000000000-{len(index):09d}.json"]
+    finally:
+        reuse.MAX_SAVED_PARTS = reuse_parts
+    older = tmp_path / "older"  # a snapshot from before the parts: one reuse_index.npz/.json still loads
+    older.mkdir()
+    for suffix in ("npz", "json"):
+        shutil.copy(tmp_path / "whole" / f"reuse_index.000000000-{len(index):09d}.{suffix}",
+                    older / f"reuse_index.{suffix}")
+    assert [r.id for r in ReuseIndex.load(older).records] == [r.id for r in index.records]
+    (stored / names[2]).unlink()  # a part missing from the chain: loading says which parts it found
+    with pytest.raises(ValueError, match="do not follow each other"):
+        ReuseIndex.load(stored)
+
+
 def test_align_tolerates_inserted_attribution() -> None:
     inserted = WIRE.replace("وقال مسؤولون إن", "وقال مسؤولون في الدفاع المدني، طلبوا عدم الكشف عن هويتهم، إن")
     a = make_article("a", WIRE, "2025-01-01")

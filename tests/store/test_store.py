@@ -151,6 +151,9 @@ def test_small_batches_skip_the_snapshot_and_are_replayed(tmp_path: Path) -> Non
         Ingester(store, checkpoint_every=5).ingest(paths)
         whole = read.content_digest(store)
         assert store.load_state_files(tmp_path) == 10  # at 5 and 10; the last 2 (< 5) are left to replay
+        # the reuse index is kept in parts: the snapshot at 10 added the units after 5 and left the first part
+        parts = {r[0]: r[1] for r in store.conn.execute("SELECT name, seq FROM state WHERE name LIKE '%.npz'")}
+        assert sorted(parts.values()) == [5, 10], parts
     with Store(tmp_path / "split.db") as store:
         Ingester(store, checkpoint_every=5).ingest(paths[:3])
         assert store.conn.execute("SELECT count(*) FROM state").fetchone()[0] == 0  # 3 < 5: none

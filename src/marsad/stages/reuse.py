@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -486,36 +487,69 @@ class ReuseIndex:
         return [(i, j) for i, j in pairs if j >= first_new and i != j]
 
     # -- persistence
-    def save(self, folder: str | Path) -> None:
-        """Write the index to ``folder`` (numpy arrays + JSON); ``ReuseIndex.load`` reads it back."""
+    def save(self, folder: str | Path, kept: Collection[str] = ()) -> list[str]:
+        """Write the index to ``folder`` (numpy arrays + JSON); ``ReuseIndex.load`` reads it back. Returns the
+        names of the files that make up the index.
+
+        Units are only ever appended, so the index is saved in parts of consecutive units: the parts named in
+        ``kept`` (files an earlier save wrote, still stored elsewhere, e.g. in a database) are not written again,
+        only a part for the units after them. At 100k articles the whole index is ~350 MB, and writing it at the
+        end of every run was a large share of the run. Past ``MAX_SAVED_PARTS`` parts everything is written
+        again as one part."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        parts: list[tuple[int, int]] = []
+        for a, b in sorted(_part_ranges(kept)):  # the chain of kept parts from unit 0
+            if a < b <= len(self.records) and a == (parts[-1][1] if parts else 0):
+                parts.append((a, b))
+        if len(parts) >= MAX_SAVED_PARTS:
+            parts = []
+        done = parts[-1][1] if parts else 0
+        if done < len(self.records) or not parts:
+            self._save_part(folder, done, len(self.records))
+            parts.append((done, len(self.records)))
+        return [name for a, b in parts for name in _part_names(a, b)]
+
+    def _save_part(self, folder: Path, first: int, end: int) -> None:
+        records = self.records[first:end]
         meta = {
             "options": asdict(self.options),
             "units": [{"id": r.id, "article": r.article, "outlet": r.outlet, "published": r.published}
-                      for r in self.records],
+                      for r in records],
         }
         arrays: dict[str, np.ndarray] = {}
-        for name in ("hashes", "starts", "ends", "sentences", "blocks"):
-            parts = [getattr(r, name) for r in self.records]
+        for name in _ARRAYS:
+            parts = [getattr(r, name) for r in records]
             arrays[name] = np.concatenate(parts) if parts else np.zeros(0)
             arrays[name + "_len"] = np.array([len(p) for p in parts], np.int64)
-        np.savez(folder / "reuse_index.npz", **arrays)
-        (folder / "reuse_index.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        npz_name, json_name = _part_names(first, end)
+        np.savez(folder / npz_name, **arrays)
+        (folder / json_name).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: str | Path) -> ReuseIndex:
         folder = Path(folder)
-        meta = json.loads((folder / "reuse_index.json").read_text(encoding="utf-8"))
-        index = cls(ReuseOptions(**meta["options"]))
-        with np.load(folder / "reuse_index.npz") as npz:
-            # read each array once: indexing an NpzFile decompresses the member again on every access, which
-            # made loading quadratic in the number of units (minutes at 50k articles)
-            data = {name: npz[name] for name in npz.files}
-        cut = {name: np.cumsum(np.concatenate([[0], data[name + "_len"]])) for name in
-               ("hashes", "starts", "ends", "sentences", "blocks")}
+        ranges = sorted(_part_ranges(f.name for f in folder.iterdir()))
+        if ranges:
+            expected = [r[1] for r in ranges[:-1]]
+            if [r[0] for r in ranges] != [0, *expected]:
+                raise ValueError(f"{folder}: the saved reuse index parts {ranges} do not follow each other")
+            pieces = [_part_names(a, b) for a, b in ranges]
+        else:  # a snapshot written before the index was saved in parts
+            pieces = [("reuse_index.npz", "reuse_index.json")]
+        metas, datas = [], []
+        for npz_name, json_name in pieces:
+            metas.append(json.loads((folder / json_name).read_text(encoding="utf-8")))
+            with np.load(folder / npz_name) as npz:
+                # read each array once: indexing an NpzFile decompresses the member again on every access, which
+                # made loading quadratic in the number of units (minutes at 50k articles)
+                datas.append({name: npz[name] for name in npz.files})
+        index = cls(ReuseOptions(**metas[0]["options"]))
+        units = [u for meta in metas for u in meta["units"]]
+        data = {name: np.concatenate([d[name] for d in datas]) for name in datas[0]}
+        cut = {name: np.cumsum(np.concatenate([[0], data[name + "_len"]])) for name in _ARRAYS}
         records = []
-        for k, u in enumerate(meta["units"]):
+        for k, u in enumerate(units):
             parts = {name: data[name][cut[name][k]:cut[name][k + 1]] for name in cut}
             record = UnitRecord(u["id"], u["article"], u["outlet"], u["published"],
                                 parts["hashes"].astype(np.uint64), parts["starts"].astype(np.int64),
@@ -530,6 +564,21 @@ class ReuseIndex:
             index._push_segment(np.concatenate(grams),
                                 np.concatenate([np.full(len(g), i, np.int64) for i, g in enumerate(grams)]))
         return index
+
+
+# a saved index in more parts than this is written again as one (loading many small parts is slower)
+MAX_SAVED_PARTS = 16
+_ARRAYS = ("hashes", "starts", "ends", "sentences", "blocks")
+_PART = re.compile(r"reuse_index\.(\d+)-(\d+)\.npz")
+
+
+def _part_names(first: int, end: int) -> tuple[str, str]:
+    """The files of the saved part holding units ``first``..``end - 1``."""
+    return f"reuse_index.{first:09d}-{end:09d}.npz", f"reuse_index.{first:09d}-{end:09d}.json"
+
+
+def _part_ranges(names: Iterable[str]) -> set[tuple[int, int]]:
+    return {(int(m[1]), int(m[2])) for name in names if (m := _PART.fullmatch(name))}
 
 
 def passages_between(units: Iterable[Unit], options: ReuseOptions | None = None,

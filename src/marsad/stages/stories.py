@@ -288,7 +288,7 @@ class StoryClusterer:
         Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         # the vectors in binary beside it: as JSON text they were most of a large store's snapshot time
         vectors = np.stack([s.vector_sum for s in self.stories]) if self.stories else np.zeros((0, 512), np.float32)
-        with open(_vectors_path(path), "wb") as f:
+        with open(vectors_path(path), "wb") as f:
             np.save(f, vectors.astype(np.float32, copy=False), allow_pickle=False)
 
     @classmethod
@@ -297,7 +297,7 @@ class StoryClusterer:
         clusterer = cls(StoryOptions(**data["options"]), encoder)
         clusterer.n_units = data["n_units"]
         clusterer.doc_freq = Counter(data["doc_freq"])
-        vectors_file = _vectors_path(path)
+        vectors_file = vectors_path(path)
         vectors = np.load(vectors_file, allow_pickle=False) if vectors_file.exists() else None
         for i, s in enumerate(data["stories"]):
             # (a snapshot written before the vectors had their own file keeps them in the JSON)
@@ -313,7 +313,7 @@ class StoryClusterer:
         return clusterer
 
 
-def _vectors_path(path: str | Path) -> Path:
+def vectors_path(path: str | Path) -> Path:
     """The stories' summed vectors, saved beside their JSON (``stories.json`` -> ``stories.vectors.npy``)."""
     path = Path(path)
     return path.with_name(path.stem + ".vectors.npy")

@@ -26,6 +26,8 @@ from .schema import migrate
 
 # how long a writer or reader waits for the other's lock before giving up (ms)
 BUSY_TIMEOUT_MS = 30_000
+# the ``state`` row that holds the seq of the whole snapshot (its file rows may be older: see ``save_state``)
+_SNAPSHOT_SEQ = "snapshot.seq"
 
 
 def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
@@ -198,21 +200,28 @@ class Store:
     def save_state(self, state: Any, seq: int) -> None:
         """Keep a snapshot of a ``CrossDocState`` that has seen every article up to ``seq`` (in one transaction:
         a crash leaves the previous snapshot, and the articles after it are replayed)."""
+        # files of the previous snapshot that the new one still holds unchanged (the reuse index's older parts)
+        # stay as they are; the seq of the whole snapshot is its own small row, so those rows need no rewrite
+        stored = {r[0] for r in self.conn.execute("SELECT name FROM state")}
         with tempfile.TemporaryDirectory(prefix="marsad-state-") as tmp:
-            state.save(tmp)
-            files = sorted(Path(tmp).iterdir())
-            rows = [(f.name, seq, f.read_bytes()) for f in files]
+            names = {*state.save(tmp, kept=stored), _SNAPSHOT_SEQ}
+            rows = [(f.name, seq, f.read_bytes()) for f in sorted(Path(tmp).iterdir())]
+        rows.append((_SNAPSHOT_SEQ, seq, str(seq).encode()))
         with self.transaction() as c:
-            c.execute("DELETE FROM state")
-            c.executemany("INSERT INTO state (name, seq, data) VALUES (?, ?, ?)", rows)
+            c.executemany("DELETE FROM state WHERE name = ?", [(name,) for name in sorted(stored - names)])
+            c.executemany("INSERT INTO state (name, seq, data) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                          " seq = excluded.seq, data = excluded.data", rows)
 
     def load_state_files(self, folder: Path) -> int:
         """Write the snapshot's files into ``folder``; returns the seq it covers (0: no snapshot)."""
-        seq = 0
+        seq, snapshot_seq = 0, None
         for row in self.conn.execute("SELECT name, seq, data FROM state"):
+            if row["name"] == _SNAPSHOT_SEQ:
+                snapshot_seq = int(row["seq"])
+                continue
             (folder / Path(row["name"]).name).write_bytes(row["data"])
-            seq = int(row["seq"])
-        return seq
+            seq = int(row["seq"])  # (a snapshot from before ``_SNAPSHOT_SEQ``: every row has the same seq)
+        return snapshot_seq if snapshot_seq is not None else seq
 
     # ------------------------------------------------------------------ story accounts (a cache)
     def save_account(self, story_id: str, n_members: int, fingerprint: str, account: dict[str, Any]) -> None:
