@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from .doc import Article
 from .options import DEFAULT_OPTIONS, Options
 from .stages.reuse import ReuseIndex, ReusePassage, UnitRecord, find_paraphrases, record_of
-from .stages.stories import StoryClusterer, UnitProfile, arrival_order, profile_of, vectors_path
+from .stages.stories import StoryClusterer, UnitProfile, arrival_order, profile_of
 from .units import Unit, units_of
 
 
@@ -190,10 +190,7 @@ class CrossDocState:
         """Write the state's files to ``folder``; returns the names of all the files that make it up (those of
         ``kept``, written by an earlier save and stored elsewhere, are not written again: see ``ReuseIndex.save``)."""
         folder = Path(folder)
-        names = self.index.save(folder, kept)
-        stories = folder / "stories.json"
-        self.clusterer.save(stories)
-        return [*names, stories.name, vectors_path(stories).name]
+        return [*self.index.save(folder, kept), *self.clusterer.save(folder / "stories.json", kept)]
 
     @classmethod
     def load(cls, folder: str | Path, options: Options = DEFAULT_OPTIONS, encoder: Any = None) -> CrossDocState:

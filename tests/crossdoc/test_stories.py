@@ -111,13 +111,56 @@ def test_saved_story_vectors_reload_exactly_also_from_the_older_json_form(tmp_pa
     reloaded = StoryClusterer.load(tmp_path / "stories.json")
     for a, b in zip(clusterer.stories, reloaded.stories, strict=True):
         assert a.members == b.members and np.array_equal(a.vector_sum, b.vector_sum)
-    # a snapshot stored before the vectors had their own file: the vectors are in the JSON
+    # a snapshot stored before the vectors had their own file: the stories and their vectors are in the JSON
     data = json.loads((tmp_path / "stories.json").read_text("utf-8"))
-    for s, story in zip(data["stories"], clusterer.stories, strict=True):
-        s["vector_sum"] = story.vector_sum.tolist()
+    data["stories"] = [{"id": st.id, "members": st.members, "spans": st.spans, "first": st.first, "last": st.last,
+                        "term_counts": st.term_counts, "term_weights": st.term_weights, "titles": st.titles,
+                        "vector_sum": st.vector_sum.tolist()} for st in clusterer.stories]
+    del data["parts"]
     old = tmp_path / "old"
     old.mkdir()
     (old / "stories.json").write_text(json.dumps(data), "utf-8")
     from_old = StoryClusterer.load(old / "stories.json")
     assert all(np.array_equal(a.vector_sum, b.vector_sum) for a, b in zip(clusterer.stories, from_old.stories,
                                                                           strict=True))
+
+
+def test_stories_saved_in_parts_rewrite_only_the_parts_whose_stories_changed(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    import marsad.stages.stories as stories_module
+    from marsad.stages.stories import StoryClusterer, UnitProfile
+
+    monkeypatch.setattr(stories_module, "STORY_PART", 2)
+    rng = np.random.default_rng(5)
+
+    def profile(i: int, word: str) -> UnitProfile:
+        vector = rng.standard_normal(512).astype(np.float32)
+        return UnitProfile(f"u{i}", f"a{i}", 0, 10, "2025-01-01", word, "", {word: 1.0},
+                           vector / np.linalg.norm(vector))
+
+    clusterer = StoryClusterer()
+    for i, word in enumerate(["برق", "رعد", "مطر", "ثلج", "ريح"]):  # five stories: parts of 2, 2 and 1
+        clusterer.add(profile(i, word))
+    assert len(clusterer.stories) == 5
+    first = tmp_path / "first"
+    first.mkdir()
+    names = clusterer.save(first / "stories.json")
+    assert len(names) == 1 + 3 * 2
+    clusterer.add(profile(9, "ريح"))  # joins the last story: only the last part changes
+    assert len(clusterer.stories[4].members) == 2
+    second = tmp_path / "second"
+    second.mkdir()
+    again = clusterer.save(second / "stories.json", kept=names)
+    written = sorted(f.name for f in second.iterdir())
+    assert [n for n in again if n not in names] == [n for n in written if n != "stories.json"]
+    assert len(written) == 3 and all(".00000004-00000005." in n for n in written if n != "stories.json")
+    for name in names:  # the store keeps the files of the earlier save that are still named
+        if name in again and not (second / name).exists():
+            (second / name).write_bytes((first / name).read_bytes())
+    reloaded = StoryClusterer.load(second / "stories.json")
+    assert [st.members for st in reloaded.stories] == [st.members for st in clusterer.stories]
+    assert all(np.array_equal(a.vector_sum, b.vector_sum) for a, b in zip(reloaded.stories, clusterer.stories,
+                                                                          strict=True))
+    assert reloaded.story_of == clusterer.story_of and reloaded.doc_freq == clusterer.doc_freq

@@ -11,11 +11,12 @@ The state (stories, vocabulary counts) can be saved and reloaded, so the store c
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -273,50 +274,73 @@ class StoryClusterer:
         return titles[int(np.argmax(vectors @ story.centroid()))]
 
     # -- persistence
-    def save(self, path: str | Path) -> None:
-        data = {
-            "options": asdict(self.options),
-            "n_units": self.n_units,
-            "doc_freq": dict(self.doc_freq),
-            "stories": [
-                {"id": s.id, "members": s.members, "spans": s.spans, "first": s.first, "last": s.last,
-                 "term_counts": dict(s.term_counts),
-                 "term_weights": dict(s.term_weights), "titles": s.titles}
-                for s in self.stories
-            ],
-        }
-        Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        # the vectors in binary beside it: as JSON text they were most of a large store's snapshot time
-        vectors = np.stack([s.vector_sum for s in self.stories]) if self.stories else np.zeros((0, 512), np.float32)
-        with open(vectors_path(path), "wb") as f:
-            np.save(f, vectors.astype(np.float32, copy=False), allow_pickle=False)
+    def save(self, path: str | Path, kept: Collection[str] = ()) -> list[str]:
+        """Write the clusterer to ``path`` (JSON) and its stories beside it in parts of ``STORY_PART`` stories
+        (JSON, and the summed vectors in binary); returns the names of all the files.
+
+        A story only changes by gaining members, so a part's name carries a digest of its stories' member
+        counts: a part named in ``kept`` (written by an earlier save and stored elsewhere, e.g. in a database)
+        is unchanged and is not written again. A run mostly adds to recent stories, and at 100k articles writing
+        every story (~150 MB of JSON) was most of a snapshot's time."""
+        path = Path(path)
+        names, stems = [path.name], []
+        for a in range(0, len(self.stories), STORY_PART):
+            part = self.stories[a:a + STORY_PART]
+            counts = np.array([len(story.members) for story in part], np.int64)
+            stem = (f"{path.stem}.{a:08d}-{a + len(part):08d}."
+                    f"{hashlib.blake2b(counts.tobytes(), digest_size=8).hexdigest()}")
+            stems.append(stem)
+            json_name, vectors_name = f"{stem}.json", f"{stem}.vectors.npy"
+            names += [json_name, vectors_name]
+            if json_name in kept and vectors_name in kept:
+                continue
+            rows = [{"id": st.id, "members": st.members, "spans": st.spans, "first": st.first, "last": st.last,
+                     "term_counts": st.term_counts, "term_weights": st.term_weights, "titles": st.titles}
+                    for st in part]
+            (path.parent / json_name).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            with open(path.parent / vectors_name, "wb") as f:
+                np.save(f, np.stack([st.vector_sum for st in part]).astype(np.float32, copy=False),
+                        allow_pickle=False)
+        data = {"options": asdict(self.options), "n_units": self.n_units, "doc_freq": self.doc_freq,
+                "parts": stems}
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return names
 
     @classmethod
     def load(cls, path: str | Path, encoder: Any = None) -> StoryClusterer:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        path = Path(path)
+        data = json.loads(path.read_text(encoding="utf-8"))
         clusterer = cls(StoryOptions(**data["options"]), encoder)
         clusterer.n_units = data["n_units"]
         clusterer.doc_freq = Counter(data["doc_freq"])
-        vectors_file = vectors_path(path)
+        if "parts" in data:
+            for stem in data["parts"]:
+                rows = json.loads((path.parent / f"{stem}.json").read_text(encoding="utf-8"))
+                vectors = np.load(path.parent / f"{stem}.vectors.npy", allow_pickle=False)
+                for row, vector_sum in zip(rows, vectors, strict=True):
+                    clusterer._load_story(row, vector_sum.copy())
+            return clusterer
+        # older snapshots: every story in this file, the vectors beside it (or, older still, in the JSON)
+        vectors_file = path.with_name(path.stem + ".vectors.npy")
         vectors = np.load(vectors_file, allow_pickle=False) if vectors_file.exists() else None
-        for i, s in enumerate(data["stories"]):
-            # (a snapshot written before the vectors had their own file keeps them in the JSON)
-            vector_sum = vectors[i].copy() if vectors is not None else np.asarray(s["vector_sum"], np.float32)
-            story = Story(s["id"], list(s["members"]), [tuple(x) for x in s["spans"]], s["first"], s["last"],
-                          vector_sum, Counter(s["term_counts"]),
-                          Counter(s["term_weights"]), [tuple(x) for x in s["titles"]])
-            clusterer.stories.append(story)
-            clusterer._position[story.id] = len(clusterer.stories) - 1
-            clusterer._refresh(len(clusterer.stories) - 1)
-            for m in story.members:
-                clusterer.story_of[m] = story.id
+        for i, row in enumerate(data["stories"]):
+            clusterer._load_story(row, vectors[i].copy() if vectors is not None
+                                  else np.asarray(row["vector_sum"], np.float32))
         return clusterer
 
+    def _load_story(self, row: dict[str, Any], vector_sum: np.ndarray) -> None:
+        story = Story(row["id"], list(row["members"]), [tuple(x) for x in row["spans"]], row["first"], row["last"],
+                      vector_sum, Counter(row["term_counts"]), Counter(row["term_weights"]),
+                      [tuple(x) for x in row["titles"]])
+        self.stories.append(story)
+        self._position[story.id] = len(self.stories) - 1
+        self._refresh(len(self.stories) - 1)
+        for m in story.members:
+            self.story_of[m] = story.id
 
-def vectors_path(path: str | Path) -> Path:
-    """The stories' summed vectors, saved beside their JSON (``stories.json`` -> ``stories.vectors.npy``)."""
-    path = Path(path)
-    return path.with_name(path.stem + ".vectors.npy")
+
+# stories per saved part (see ``StoryClusterer.save``): ~17 parts at 100k articles, of which a run rewrites few
+STORY_PART = 2_000
 
 
 def arrival_order(profiles: Iterable[UnitProfile]) -> list[UnitProfile]:
