@@ -185,3 +185,19 @@ def test_entity_refresh_writes_only_the_difference_and_ends_as_a_full_rewrite(db
                 c.execute(f"DELETE FROM {table}")
         store.refresh_entities()
         assert read.content_digest(store) == expected
+
+
+def test_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    from marsad.store.synthetic import write_corpus
+
+    paths = write_corpus(tmp_path / "corpus", 3)
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            with Store(tmp_path / f"gc-{enabled}.db") as store:
+                Ingester(store, checkpoint_every=1).ingest(paths)
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
