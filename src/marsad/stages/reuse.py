@@ -547,14 +547,15 @@ class ReuseIndex:
         index = cls(ReuseOptions(**metas[0]["options"]))
         units = [u for meta in metas for u in meta["units"]]
         data = {name: np.concatenate([d[name] for d in datas]) for name in datas[0]}
-        cut = {name: np.cumsum(np.concatenate([[0], data[name + "_len"]])) for name in _ARRAYS}
+        # each array converted once and cut into one view per unit (slicing and converting per unit and array
+        # was a third of loading a 100k-article index)
+        per_unit = {name: np.split(data[name].astype(np.uint64 if name == "hashes" else np.int64, copy=False),
+                                   np.cumsum(data[name + "_len"])[:-1]) for name in _ARRAYS}
         records = []
         for k, u in enumerate(units):
-            parts = {name: data[name][cut[name][k]:cut[name][k + 1]] for name in cut}
-            record = UnitRecord(u["id"], u["article"], u["outlet"], u["published"],
-                                parts["hashes"].astype(np.uint64), parts["starts"].astype(np.int64),
-                                parts["ends"].astype(np.int64), parts["sentences"].astype(np.int64),
-                                parts["blocks"].astype(np.int64))
+            record = UnitRecord(u["id"], u["article"], u["outlet"], u["published"], per_unit["hashes"][k],
+                                per_unit["starts"][k], per_unit["ends"][k], per_unit["sentences"][k],
+                                per_unit["blocks"][k])
             record.grams, record.gram_pos = unit_grams(record.hashes, record.blocks, index.options.n)
             records.append(record)
         for record in records:
