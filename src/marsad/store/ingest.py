@@ -227,9 +227,9 @@ class Ingester:
         self.pipeline = pipeline or default_pipeline(options)
         self._encoder = encoder
         self.checkpoint_every = checkpoint_every
-        # a snapshot writes the whole cross-document state, so its interval grows with the store (a tenth of the
-        # stored articles, at least ``checkpoint_every``): snapshots cost O(n) over a run instead of O(n²), and a
-        # crash replays at most that many articles
+        # a snapshot writes the parts of the cross-document state that changed, but some of it (the vocabulary
+        # counts, recent stories) grows with the store, so its interval does too (a tenth of the stored articles,
+        # at least ``checkpoint_every``): a crash replays at most that many articles
         self._interval = max(checkpoint_every, store.max_seq() // SNAPSHOT_SHARE)
         self._state: CrossDocState | None = None
         self._articles = StoredArticles(store)
