@@ -1075,12 +1075,29 @@ def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]
         by_story: dict[str | None, list[tuple[int, str, Mention, str]]] = {}
         for item in g.mentions:
             by_story.setdefault(story_of(item[1], item[2]), []).append(item)
+        # the full name most frequent in the story, then most frequent, then most recent (no ties: a mention's
+        # order is unique). Where none of them is in the story that is the same one for every such story, and
+        # the ones that are in it are found from whichever side is smaller: the fulls' stories or the stories
+        # times the fulls (a common first name has many fulls, a long-running person many stories)
+        overall = max(fulls, key=lambda f: (len(f.mentions), last_of(f)))
+        in_story: dict[str | None, list[_Group]] = {}
+        if sum(len(stories_of(f)) for f in fulls) < len(fulls) * len(by_story):
+            for f in fulls:
+                for sid in stories_of(f):
+                    if sid is not None and sid in by_story:
+                        in_story.setdefault(sid, []).append(f)
+        else:
+            for sid in by_story:
+                if sid is not None:
+                    in_story[sid] = [f for f in fulls if stories_of(f)[sid]]
         for sid, items in by_story.items():
+            present = in_story.get(sid)
 
             def rank(f: _Group, sid: str | None = sid) -> tuple[int, int, int]:
-                return (stories_of(f)[sid] if sid is not None else 0, len(f.mentions), last_of(f))
+                return stories_of(f)[sid], len(f.mentions), last_of(f)
 
-            merged.setdefault(final(max(fulls, key=rank).key), []).extend(items)
+            best = max(present, key=rank) if present else overall
+            merged.setdefault(final(best.key), []).extend(items)
 
     entities = []
     for key, ms in merged.items():
