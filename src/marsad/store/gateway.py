@@ -254,22 +254,26 @@ class Store:
         inputs = self._entity_cache
         if inputs is None or inputs.counts != self._entity_counts(inputs.seq):
             inputs = _EntityInputs()
-        seq_hi = inputs.seq
+        seq_lo = inputs.seq
         ids, articles, back = inputs.ids, inputs.articles, inputs.back
-        new_ids = {int(r[0]): r[1] for r in c.execute("SELECT seq, id FROM articles WHERE seq > ? ORDER BY seq",
-                                                       (seq_hi,))}
-        ids.update(new_ids)
+        n_ids = len(ids)
+        ids.update((int(r[0]), r[1]) for r in c.execute("SELECT seq, id FROM articles WHERE seq > ? ORDER BY seq",
+                                                          (seq_lo,)))
+        seq_hi = max(ids, default=0)  # rows of articles stored after this read wait for the next call
         # merge_entities reads only mention surfaces: give it a text of the surfaces, one per line, and map the
         # offsets back (loading every raw text of a large store would cost gigabytes)
         pieces: dict[int, list[str]] = {}
         lengths: dict[int, int] = {}
         spans_of: dict[int, list[tuple[int, int, str]]] = {}
-        for r in c.execute("SELECT m.article, m.start, m.\"end\", m.story FROM story_members m WHERE m.article > ?",
-                           (seq_hi,)):
+        n_members = n_mentions = 0
+        for r in c.execute("SELECT m.article, m.start, m.\"end\", m.story FROM story_members m WHERE m.article > ?"
+                           " AND m.article <= ?", (seq_lo, seq_hi)):
             spans_of.setdefault(r[0], []).append((r[1], r[2], r[3]))
+            n_members += 1
         for r in c.execute("SELECT article, start, \"end\", type, unit, surface FROM mentions WHERE article > ?"
-                           " ORDER BY article, n", (seq_hi,)):
+                           " AND article <= ? ORDER BY article, n", (seq_lo, seq_hi)):
             seq, start, end, typ, unit, surface = int(r[0]), int(r[1]), int(r[2]), r[3], r[4], r[5]
+            n_mentions += 1
             art = articles.get(seq)
             if art is None:
                 art = articles[seq] = Article(id=ids[seq], text="")
@@ -286,8 +290,11 @@ class Store:
                     break
         for seq in pieces:
             articles[seq].text = "\n".join(pieces[seq])
-        inputs.seq = max(ids, default=0)
-        inputs.counts = self._entity_counts(inputs.seq)
+        # what it holds now is what it counted before plus the rows just read (not a count of the tables: a row
+        # stored meanwhile and not read would then pass the check of the next call)
+        n_articles, n_mentions_before, n_members_before = inputs.counts
+        inputs.seq = seq_hi
+        inputs.counts = (n_articles + len(ids) - n_ids, n_mentions_before + n_mentions, n_members_before + n_members)
         self._entity_cache = inputs
         return inputs
 
