@@ -146,7 +146,8 @@ def test_index_save_and_load_round_trip(seeds_dir: Path, tmp_path: Path) -> None
     assert sorted(map(key, loaded.add(units["002"]))) == sorted(map(key, fresh.add(units["002"])))
 
 
-def test_index_saved_in_parts_writes_only_the_new_units_and_loads_as_one(seeds_dir: Path, tmp_path: Path) -> None:
+def test_index_saved_in_parts_writes_only_the_new_units_and_loads_as_one(seeds_dir: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
     import marsad.stages.reuse as reuse
@@ -174,12 +175,9 @@ def test_index_saved_in_parts_writes_only_the_new_units_and_loads_as_one(seeds_d
     key = lambda p: (p.a, p.b, p.a_span, p.b_span, p.kind)  # noqa: E731
     assert sorted(map(key, loaded.add(units[4]))) == sorted(map(key, index.add(units[4])))
     # past MAX_SAVED_PARTS the whole index is written again as one part
-    reuse_parts, reuse.MAX_SAVED_PARTS = reuse.MAX_SAVED_PARTS, 4
-    try:
-        assert index.save(tmp_path / "whole", kept=names) == [f"reuse_index.000000000-{len(index):09d}.npz",
-                                                              f"reuse_index.000000000-{len(index):09d}.json"]
-    finally:
-        reuse.MAX_SAVED_PARTS = reuse_parts
+    monkeypatch.setattr(reuse, "MAX_SAVED_PARTS", 4)
+    assert index.save(tmp_path / "whole", kept=names) == [f"reuse_index.000000000-{len(index):09d}.npz",
+                                                          f"reuse_index.000000000-{len(index):09d}.json"]
     older = tmp_path / "older"  # a snapshot from before the parts: one reuse_index.npz/.json still loads
     older.mkdir()
     for suffix in ("npz", "json"):
