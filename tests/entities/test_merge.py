@@ -78,3 +78,61 @@ def test_shorter_full_names_join_the_longest_and_bare_names_need_their_letters()
     ids = by_variant(merge_entities([a]))
     assert ids["سليم بن عامر الدراجي"] == ids["سليم الدراجي"] == ids["الدراجي"]
     assert ids["الساعدي"] != ids["سعاد الزين"]  # same consonants, different name
+
+
+WORDS = ["كيم", "جونغ", "أون", "جون", "اون", "محمد", "بن", "سلمان", "عبد", "الله", "علي", "حسن", "الحسن", "بوتين",
+         "فلاديمير", "ماكرون", "الأمم", "المتحدة", "مصر", "غزة"]
+
+
+def random_coverage(seed: int, n: int) -> tuple[list[Article], list[dict]]:
+    """Articles naming people from a small pool of words (so names are short forms of one another, across
+    articles and stories), with mixed types and story memberships."""
+    import random
+
+    rng = random.Random(seed)
+    arts, stories = [], {}
+    for i in range(n):
+        parts, mentions, pos = [], [], 0
+        for _ in range(rng.randint(0, 6)):
+            first = rng.randrange(len(WORDS) - 4)
+            words = [WORDS[first + j] if rng.random() < 0.8 else rng.choice(WORDS)
+                     for j in range(rng.choice([1, 1, 2, 2, 3, 4]))]
+            surface = " ".join(words)
+            typ = rng.choices(["PERS", "ORG", "LOC"], [6, 2, 2])[0]
+            mentions.append(Mention(pos, pos + len(surface), typ, None))
+            parts.append(surface)
+            pos += len(surface) + 1
+        art = Article(id=f"a{i}", text="\n".join(parts))
+        art.mentions = mentions
+        arts.append(art)
+        if rng.random() < 0.8:
+            sid = f"S{rng.randint(0, n // 4)}"
+            stories.setdefault(sid, []).extend({"article": art.id, "start": m.start, "end": m.end}
+                                               for m in mentions if rng.random() < 0.9)
+    return arts, [{"id": sid, "members": ms} for sid, ms in sorted(stories.items())]
+
+
+def test_merging_batch_by_batch_gives_the_merge_of_everything_at_once() -> None:
+    """``EntityMerger.add`` redoes only what new mentions touch: after every batch its entities are those of one
+    merge of all articles so far (a short form seen long before its full name, a type that flips, a longer name
+    that takes over a chain)."""
+    import random
+
+    from marsad.stages.entities import EntityMerger
+
+    merged_short = 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        arts, stories = random_coverage(seed, rng.randint(5, 80))
+        merger = EntityMerger()
+        k = 0
+        while k < len(arts):
+            batch = arts[k:k + rng.choice([1, 2, 5, 20])]
+            ids = {a.id for a in batch}
+            merger.add(batch, [{"id": s["id"], "members": [m for m in s["members"] if m["article"] in ids]}
+                               for s in stories])
+            k += len(batch)
+            want = merge_entities(arts[:k], stories)
+            assert merger.entities() == want, f"seed {seed}, after {k} articles"
+        merged_short += sum(len({len(name_key(v)) for v in e["variants"]}) > 1 for e in want)
+    assert merged_short > 100, "too few short forms joined a longer name: the corpus would not test the merge"

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -970,12 +971,6 @@ def _gazetteer_keys() -> dict[tuple[str, ...], dict[str, Any]]:
     return out
 
 
-@dataclass(slots=True)
-class _Group:
-    key: tuple[str, ...]
-    mentions: list[tuple[int, str, Mention, str]] = field(default_factory=list)  # (order, article, mention, text)
-
-
 def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """``short`` is a proper short form of ``full``: one of its words, or its words in order."""
     if len(short) >= len(full):
@@ -984,141 +979,231 @@ def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     return all(w in it for w in short)
 
 
-def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
-    """SPEC ``entities``: the mentions of all articles grouped into one entity per referent.
+Item = tuple[int, str, Mention, str, "str | None"]  # (order, article id, mention, surface, story id)
+Key = tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Name:
+    """One name key's mentions and what the merge decides on (kept up to date as mentions arrive)."""
+
+    key: Key
+    mentions: list[Item] = field(default_factory=list)
+    types: Counter[str] = field(default_factory=Counter)
+    stories: Counter[str | None] = field(default_factory=Counter)
+    loose: frozenset[frozenset[str]] = frozenset()  # its spellings (``_spelling``)
+    loose_union: frozenset[str] = frozenset()
+    person: bool = False
+    # where its mentions went at the last merge: (bucket key, the mentions sent there)
+    sent: list[tuple[Key, list[Item]]] = field(default_factory=list)
+
+    @property
+    def last(self) -> int:
+        return self.mentions[-1][0]
+
+    def rank(self) -> tuple[int, int]:
+        return len(self.mentions), self.last
+
+
+class EntityMerger:
+    """``merge_entities`` kept up to date as articles arrive: ``add`` new articles' mentions, read ``entities``.
 
     Mentions group by their transliteration-tolerant key; a person's short form ("كيم", "بوتين") joins the full
-    name containing it that is most frequent in the same story (then in the batch), most recent on a tie; distinct
-    full names of persons are never merged with each other.
+    name containing it that is most frequent in the same story (then overall), most recent on a tie; distinct full
+    names of persons are never merged with each other. ``add`` redoes only the decisions the new mentions can
+    change: those of the names they fall under and of the shorter names inside those (a short form's candidates
+    are the names holding its words); then it rebuilds only the entities whose mentions changed. The result is
+    the one a single ``add`` of all the articles gives (``merge_entities``), which a test checks batch by batch.
     """
-    story_of = _story_index(stories)
-    gaz = _gazetteer_keys()
-    groups: dict[tuple[str, ...], _Group] = {}
-    order = 0
-    for art in articles:
-        for m in art.mentions:
-            surface = art.text[m.start:m.end]
-            key = name_key(surface)
-            if not key:
-                continue
-            alias = gaz.get(name_word_tuple(surface))
-            if alias is not None:  # a known alias: group under the record's full name
-                key = name_key(alias["ar"])
-            groups.setdefault(key, _Group(key)).mentions.append((order, art.id, m, art.text[m.start:m.end]))
-            order += 1
 
-    # short forms -> the full name in the same story (else the batch): a bare name decided per story, a
-    # shorter multi-word form ("سليم الدراجي" for "سليم بن عامر الدراجي") once for the batch
-    persons = [g for g in groups.values() if _majority_type(g) == "PERS"]
-    loose = {g.key: _loose_words(g) for g in persons}
+    def __init__(self) -> None:
+        self._gaz = _gazetteer_keys()
+        self.names: dict[Key, _Name] = {}
+        self._order = 0
+        self._holding: dict[str, set[Key]] = {}  # name word -> the person names holding it
+        self._longer_of: dict[Key, Key] = {}  # a multi-word person name -> the longer name it belongs to
+        self._buckets: dict[Key, dict[Key, list[Item]]] = {}  # entity key -> name key -> the mentions it sent
+        self._entities: dict[Key, tuple[int, dict[str, Any]]] = {}  # entity key -> (first mention, entity)
+        self.changed: set[Key] = set()  # entity keys whose entity was rebuilt, added or dropped by the last add
 
-    # the persons whose key holds a word, in ``persons`` order: a full name of g holds every word of g, so only
-    # the persons holding all of them are tried (the same list, in the same order, as trying every person: no
-    # quadratic scan)
-    holding: dict[str, list[int]] = {}
-    for i, f in enumerate(persons):
-        for w in dict.fromkeys(f.key):
-            holding.setdefault(w, []).append(i)
-    holding_set: dict[str, set[int]] = {}
-    loose_union: dict[tuple[str, ...], set[str]] = {}
+    # -- input
+    def add(self, articles: Sequence[Article], stories: Sequence[dict[str, Any]] = ()) -> set[Key]:
+        """Take the mentions of ``articles`` (in order, after all those added before); ``stories``: the story
+        member spans of these articles. Returns the entity keys whose entity changed."""
+        story_of = _story_index(stories)
+        gaz = self._gaz
+        touched: dict[Key, list[Item]] = {}
+        for art in articles:
+            for m in art.mentions:
+                surface = art.text[m.start:m.end]
+                key = name_key(surface)
+                if not key:
+                    continue
+                alias = gaz.get(name_word_tuple(surface))
+                if alias is not None:  # a known alias: group under the record's full name
+                    key = name_key(alias["ar"])
+                touched.setdefault(key, []).append((self._order, art.id, m, surface, story_of(art.id, m)))
+                self._order += 1
+        if not touched:
+            self.changed = set()
+            return self.changed
+        for key, items in touched.items():
+            name = self.names.get(key)
+            if name is None:
+                name = self.names[key] = _Name(key)
+            name.mentions.extend(items)
+            name.types.update(m.type for _, _, m, _, _ in items)
+            name.stories.update(item[4] for item in items)
+            spellings = {_spelling(t) for t in {item[3] for item in items}}
+            if not spellings <= name.loose:
+                name.loose = name.loose | spellings
+                name.loose_union = frozenset().union(*name.loose)
+            person = name.types.most_common(1)[0][0] == "PERS"
+            if person != name.person:
+                name.person = person
+                for w in dict.fromkeys(key):
+                    held = self._holding.setdefault(w, set())
+                    (held.add if person else held.discard)(key)
+        redo = set(touched)
+        if len(touched) < len(self.names):
+            for key in touched:
+                redo.update(self._inside(key))  # the shorter names whose candidates these are
+        # multi-word person names: the longer name each belongs to. Every decision redone here reads only the
+        # names holding the deciding name's words in order, so a name's decision can change only when one of
+        # those is touched: the touched names and their short forms are all there is to redo (the longer names a
+        # chain of ``_longer_of`` runs through are longer forms of its start too)
+        for key in redo:
+            name = self.names[key]
+            best = None
+            if name.person and len(key) > 1:
+                cands = self._longer(name)
+                if cands:
+                    best = max(cands, key=lambda f: f.rank()).key
+            if best is None:
+                self._longer_of.pop(key, None)
+            else:
+                self._longer_of[key] = best
+        self.changed = set()
+        for key in sorted(redo, key=lambda k: self.names[k].mentions[0][0]):
+            self._send(self.names[key])
+        self._rebuild()
+        return self.changed
 
-    def words_of(f: _Group) -> set[str]:
-        if f.key not in loose_union:
-            loose_union[f.key] = set().union(*loose[f.key])
-        return loose_union[f.key]
+    def _inside(self, key: Key) -> Iterator[Key]:
+        """The known names that are a proper short form of ``key`` (its words in order, fewer of them)."""
+        words = key
+        if len(words) > 12:  # 4 095 subsequences: a longer "name" is a tagging accident; try every name
+            yield from (k for k in self.names if _is_part(k, key))
+            return
+        seen = set()
+        for size in range(1, len(words)):
+            for part in combinations(words, size):
+                if part not in seen and part in self.names:
+                    seen.add(part)
+                    yield part
 
-    def holders(key: tuple[str, ...]) -> Iterator[_Group]:
-        if not key:
-            return iter(persons)
-        words = sorted(dict.fromkeys(key), key=lambda w: len(holding.get(w, ())))
-        for w in words[1:]:
-            if w not in holding_set:
-                holding_set[w] = set(holding.get(w, ()))
-        rest = [holding_set[w] for w in words[1:]]
-        return (persons[i] for i in holding.get(words[0], ()) if all(i in r for r in rest))
+    def _holders(self, key: Key) -> list[_Name]:
+        sets = sorted((self._holding.get(w, set()) for w in dict.fromkeys(key)), key=len)
+        return [self.names[k] for k in sets[0] if all(k in s for s in sets[1:])] if sets else []
 
-    def longer(g: _Group) -> list[_Group]:
-        mine = [set(words) for words in loose[g.key]]
-        return [f for f in holders(g.key) if _is_part(g.key, f.key) and any(w <= words_of(f) for w in mine)]
+    def _longer(self, name: _Name) -> list[_Name]:
+        return [f for f in self._holders(name.key) if _is_part(name.key, f.key)
+                and any(w <= f.loose_union for w in name.loose)]
 
-    longer_of: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for g in sorted(persons, key=lambda g: len(g.key)):
-        if len(g.key) > 1 and (cands := longer(g)):
-            longer_of[g.key] = max(cands, key=lambda f: (len(f.mentions), max(o for o, *_ in f.mentions))).key
-
-    def final(key: tuple[str, ...]) -> tuple[str, ...]:
-        while key in longer_of:
-            key = longer_of[key]
+    def _final(self, key: Key) -> Key:
+        while key in self._longer_of:
+            key = self._longer_of[key]
         return key
 
-    # a full name's mentions per story and its latest mention, counted once per name (a store holds thousands of
-    # stories: counting per short form and story was quadratic)
-    story_counts: dict[tuple[str, ...], Counter[str | None]] = {}
-    last_mention: dict[tuple[str, ...], int] = {}
-
-    def stories_of(f: _Group) -> Counter[str | None]:
-        if f.key not in story_counts:
-            story_counts[f.key] = Counter(story_of(a, m) for _, a, m, _ in f.mentions)
-        return story_counts[f.key]
-
-    def last_of(f: _Group) -> int:
-        if f.key not in last_mention:
-            last_mention[f.key] = max(o for o, *_ in f.mentions)
-        return last_mention[f.key]
-
-    merged: dict[tuple[str, ...], list[tuple[int, str, Mention, str]]] = {}
-    for g in groups.values():
-        fulls = longer(g) if len(g.key) == 1 and g.key in loose else []
+    def _send(self, name: _Name) -> None:
+        """Decide where ``name``'s mentions go, moving them between entity buckets."""
+        sent: list[tuple[Key, list[Item]]] = []
+        fulls = self._longer(name) if len(name.key) == 1 and name.person else []
         if not fulls:
-            merged.setdefault(final(g.key), []).extend(g.mentions)
-            continue
-        by_story: dict[str | None, list[tuple[int, str, Mention, str]]] = {}
-        for item in g.mentions:
-            by_story.setdefault(story_of(item[1], item[2]), []).append(item)
-        # the full name most frequent in the story, then most frequent, then most recent (no ties: a mention's
-        # order is unique). Where none of them is in the story that is the same one for every such story, and
-        # the ones that are in it are found from whichever side is smaller: the fulls' stories or the stories
-        # times the fulls (a common first name has many fulls, a long-running person many stories)
-        overall = max(fulls, key=lambda f: (len(f.mentions), last_of(f)))
-        in_story: dict[str | None, list[_Group]] = {}
-        if sum(len(stories_of(f)) for f in fulls) < len(fulls) * len(by_story):
-            for f in fulls:
-                for sid in stories_of(f):
-                    if sid is not None and sid in by_story:
-                        in_story.setdefault(sid, []).append(f)
+            sent.append((self._final(name.key), list(name.mentions)))
         else:
-            for sid in by_story:
-                if sid is not None:
-                    in_story[sid] = [f for f in fulls if stories_of(f)[sid]]
-        for sid, items in by_story.items():
-            present = in_story.get(sid)
+            by_story: dict[str | None, list[Item]] = {}
+            for item in name.mentions:
+                by_story.setdefault(item[4], []).append(item)
+            # the full name most frequent in the story, then most frequent, then most recent (no ties: a
+            # mention's order is unique); found from whichever side is smaller, the fulls' stories or the
+            # stories times the fulls (a common first name has many fulls, a long-running person many stories)
+            overall = max(fulls, key=lambda f: f.rank())
+            in_story: dict[str | None, list[_Name]] = {}
+            if sum(len(f.stories) for f in fulls) < len(fulls) * len(by_story):
+                for f in fulls:
+                    for sid in f.stories:
+                        if sid is not None and sid in by_story:
+                            in_story.setdefault(sid, []).append(f)
+            else:
+                for sid in by_story:
+                    if sid is not None:
+                        in_story[sid] = [f for f in fulls if f.stories[sid]]
+            per_target: dict[Key, list[Item]] = {}
+            for sid, items in by_story.items():
+                present = in_story.get(sid)
+                best = max(present, key=lambda f, sid=sid: (f.stories[sid], *f.rank())) if present else overall
+                per_target.setdefault(self._final(best.key), []).extend(items)
+            sent.extend(per_target.items())
+        old = dict(name.sent)
+        for target, items in sent:
+            before = old.pop(target, None)
+            if before is None or len(before) != len(items) or any(
+                    x[0] != y[0] for x, y in zip(before, items, strict=True)):
+                self._buckets.setdefault(target, {})[name.key] = items
+                self.changed.add(target)
+        for target in old:  # no longer sent there
+            del self._buckets[target][name.key]
+            self.changed.add(target)
+        name.sent = sent
 
-            def rank(f: _Group, sid: str | None = sid) -> tuple[int, int, int]:
-                return stories_of(f)[sid], len(f.mentions), last_of(f)
+    def _rebuild(self) -> None:
+        gaz = self._gaz
+        for key in self.changed:
+            lists = list(self._buckets.get(key, {}).values())
+            if not lists:
+                self._buckets.pop(key, None)
+                self._entities.pop(key, None)
+                continue
+            ms = sorted((item for items in lists for item in items), key=lambda x: x[0])
+            full = [t for _, _, _, t, _ in ms if len(name_key(t)) == len(key)] or [item[3] for item in ms]
+            name = Counter(full).most_common(1)[0][0]
+            record = gaz.get(name_word_tuple(name))
+            typ = record["type"] if record else Counter(item[2].type for item in ms).most_common(1)[0][0]
+            if record and record["type"] == "PERS":
+                name = record["ar"]  # the curated full spelling of a person
+            variants = list(dict.fromkeys(item[3] for item in ms))
+            entity: dict[str, Any] = {"type": typ, "name": name, "variants": variants,
+                                      "mentions": [{"article": a, "start": m.start, "end": m.end}
+                                                   for _, a, m, _, _ in ms]}
+            if record:
+                entity["name_en"] = record["en"]
+            self._entities[key] = (ms[0][0], entity)
 
-            best = max(present, key=rank) if present else overall
-            merged.setdefault(final(best.key), []).extend(items)
+    # -- output
+    def entities(self) -> list[dict[str, Any]]:
+        """SPEC ``entities`` (ids E1, E2, ... in the order of their first mention); each call makes new dicts."""
+        ordered = sorted(self._entities.values(), key=lambda x: x[0])
+        return [{"id": f"E{i}", **e} for i, (_, e) in enumerate(ordered, 1)]
 
-    entities = []
-    for key, ms in merged.items():
-        ms.sort(key=lambda x: x[0])
-        full = [t for _, _, _, t in ms if len(name_key(t)) == len(key)] or [t for *_, t in ms]
-        name = Counter(full).most_common(1)[0][0]
-        record = gaz.get(name_word_tuple(name))
-        typ = record["type"] if record else Counter(m.type for _, _, m, _ in ms).most_common(1)[0][0]
-        if record and record["type"] == "PERS":
-            name = record["ar"]  # the curated full spelling of a person
-        variants = list(dict.fromkeys(t for *_, t in ms))
-        entity: dict[str, Any] = {"type": typ, "name": name, "variants": variants,
-                                  "mentions": [{"article": a, "start": m.start, "end": m.end} for _, a, m, _ in ms]}
-        if record:
-            entity["name_en"] = record["en"]
-        entities.append((ms[0][0], entity))
-    entities.sort(key=lambda x: x[0])
-    out = []
-    for i, (_, e) in enumerate(entities, 1):
-        out.append({"id": f"E{i}", **e})
-    return out
+    def keyed(self) -> list[tuple[Key, dict[str, Any]]]:
+        """(entity key, entity without id) in the order of their first mention; the dicts are the merger's own,
+        the same object until the entity changes."""
+        return [(k, e) for k, (_, e) in sorted(self._entities.items(), key=lambda x: x[1][0])]
+
+
+def merge_entities(articles: Sequence[Article], stories: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """SPEC ``entities``: the mentions of all articles grouped into one entity per referent (see ``EntityMerger``,
+    which keeps such a merge up to date as articles arrive)."""
+    merger = EntityMerger()
+    merger.add(articles, stories)
+    return merger.entities()
+
+
+@lru_cache(maxsize=200_000)
+def _spelling(surface: str) -> frozenset[str]:
+    """The loose words of a name (only whether one name's words are among another's is asked of them)."""
+    return frozenset(_loose(w) for w in name_word_tuple(surface))
 
 
 @lru_cache(maxsize=200_000)
@@ -1130,14 +1215,6 @@ def _loose(word: str) -> str:
         if w.endswith(ng) and len(w) > 2:
             w = w[:-1]
     return w.translate(_FOLD)
-
-
-def _loose_words(g: _Group) -> list[tuple[str, ...]]:
-    return list({tuple(_loose(w) for w in name_word_tuple(t)) for t in {t for *_, t in g.mentions}})
-
-
-def _majority_type(g: _Group) -> str:
-    return Counter(m.type for _, _, m, _ in g.mentions).most_common(1)[0][0]
 
 
 def _story_index(stories: Sequence[dict[str, Any]]) -> Any:

@@ -245,26 +245,33 @@ class Store:
             "SELECT s.id FROM stories s LEFT JOIN story_accounts a ON a.story = s.id WHERE a.story IS NULL OR"
             " a.n_members != (SELECT count(*) FROM story_members m WHERE m.story = s.id) ORDER BY s.id")]
 
-    # ------------------------------------------------------------------ entities (recomputed over the store)
-    def _entity_inputs(self) -> _EntityInputs:
-        """What ``merge_entities`` reads, kept between calls and extended with the articles stored since (stored
-        articles, their mentions and story memberships never change): at 100k articles reading and rebuilding it
-        all took ~7 s of every merge. Rebuilt whole when the rows it covers are not the ones it counted."""
+    # ------------------------------------------------------------------ entities (merged over the store)
+    def _entity_inputs(self) -> tuple[_EntityInputs, list[Article], list[dict[str, Any]]]:
+        """The entity merge kept between calls (``_EntityInputs``), and what was stored since its last call: the
+        new articles (their mention surfaces as text) and their story member spans. Stored articles, their
+        mentions and story memberships never change; the whole store is read again only when the rows the cache
+        counted are not the ones stored (another process wrote)."""
+        from ..stages.entities import EntityMerger
+
         c = self.conn
         inputs = self._entity_cache
         if inputs is None or inputs.counts != self._entity_counts(inputs.seq):
-            inputs = _EntityInputs()
+            inputs = _EntityInputs(merger=EntityMerger())
+        self._entity_cache = None  # until this call's writes are done (a failure leaves no half-updated cache)
         seq_lo = inputs.seq
-        ids, articles, back = inputs.ids, inputs.articles, inputs.back
+        ids, back = inputs.ids, inputs.back
         n_ids = len(ids)
-        ids.update((int(r[0]), r[1]) for r in c.execute("SELECT seq, id FROM articles WHERE seq > ? ORDER BY seq",
-                                                          (seq_lo,)))
+        for r in c.execute("SELECT seq, id FROM articles WHERE seq > ? ORDER BY seq", (seq_lo,)):
+            ids[int(r[0])] = r[1]
+            inputs.seq_of[r[1]] = int(r[0])
         seq_hi = max(ids, default=0)  # rows of articles stored after this read wait for the next call
-        # merge_entities reads only mention surfaces: give it a text of the surfaces, one per line, and map the
-        # offsets back (loading every raw text of a large store would cost gigabytes)
+        # the merge reads only mention surfaces: it is given a text of the surfaces, one per line, and the offsets
+        # are mapped back (loading every raw text of a large store would cost gigabytes)
+        articles: dict[int, Article] = {}
         pieces: dict[int, list[str]] = {}
         lengths: dict[int, int] = {}
         spans_of: dict[int, list[tuple[int, int, str]]] = {}
+        members: dict[str, list[dict[str, Any]]] = {}
         n_members = n_mentions = 0
         for r in c.execute("SELECT m.article, m.start, m.\"end\", m.story FROM story_members m WHERE m.article > ?"
                            " AND m.article <= ?", (seq_lo, seq_hi)):
@@ -285,18 +292,25 @@ class Store:
             back[ids[seq], s] = (start, end)
             for a, b, story in spans_of.get(seq, ()):
                 if a <= start and end <= b:
-                    inputs.members.setdefault(story, []).append(
-                        {"article": ids[seq], "start": s, "end": s + len(surface)})
+                    members.setdefault(story, []).append({"article": ids[seq], "start": s, "end": s + len(surface)})
                     break
         for seq in pieces:
             articles[seq].text = "\n".join(pieces[seq])
+        for r in c.execute("SELECT article, n, speaker_start, speaker_end, speaker FROM quotes WHERE article > ?"
+                           " AND article <= ?", (seq_lo, seq_hi)):
+            inputs.quotes.setdefault(int(r[0]), []).append((int(r[1]), r[2], r[3], False))
+            inputs.speakers[int(r[0]), int(r[1])] = r[4]
+        for r in c.execute("SELECT article, n, source_start, source_end, anonymous, source FROM attributions"
+                           " WHERE article > ? AND article <= ?", (seq_lo, seq_hi)):
+            inputs.attributions.setdefault(int(r[0]), []).append((int(r[1]), r[2], r[3], bool(r[4])))
+            inputs.sources[int(r[0]), int(r[1])] = r[5]
         # what it holds now is what it counted before plus the rows just read (not a count of the tables: a row
         # stored meanwhile and not read would then pass the check of the next call)
         n_articles, n_mentions_before, n_members_before = inputs.counts
         inputs.seq = seq_hi
         inputs.counts = (n_articles + len(ids) - n_ids, n_mentions_before + n_mentions, n_members_before + n_members)
-        self._entity_cache = inputs
-        return inputs
+        stories = [{"id": sid, "members": ms} for sid, ms in sorted(members.items())]
+        return inputs, [articles[s] for s in sorted(articles)], stories
 
     def _entity_counts(self, seq: int) -> tuple[int, int, int]:
         """Articles, mentions and story memberships stored up to ``seq``."""
@@ -305,65 +319,108 @@ class Store:
             " article <= ?), (SELECT count(*) FROM story_members WHERE article <= ?)", (seq, seq, seq)).fetchone())
 
     def refresh_entities(self) -> int:
-        """Merge every stored mention into entities (``merge_entities``), then link quote speakers and
-        attribution sources to them. Deterministic: the same articles give the same rows."""
-        from ..stages.entities import merge_entities
-        from ..stages.quotes import entity_index
+        """Merge every stored mention into entities (``EntityMerger``), then link quote speakers and attribution
+        sources to them. Deterministic: the same articles give the same rows.
 
-        c = self.conn
-        inputs = self._entity_inputs()
-        ids, articles, back = inputs.ids, inputs.articles, inputs.back
-        stories = [{"id": sid, "members": ms} for sid, ms in sorted(inputs.members.items())]
-        merged = merge_entities([articles[s] for s in sorted(articles)], stories)
-        seq_of = {v: k for k, v in ids.items()}
-        taken: set[str] = set()
-        for e in merged:
+        The merger is kept between calls (``_entity_inputs``), so a call takes in only the articles stored since
+        the last one and writes only the entities that changed, their mention links, and the speakers and sources
+        of the articles those mentions are in. The first call of a process compares everything with the tables."""
+        inputs, new_articles, stories = self._entity_inputs()
+        inputs.merger.add(new_articles, stories)
+        ids, back = inputs.ids, inputs.back
+        seq_of = inputs.seq_of
+        by_eid: dict[str, dict[str, Any]] = {}
+        for _, e in inputs.merger.keyed():
             eid = entity_id(e)
-            while eid in taken:  # two entities with one name and type: keep both, deterministically
+            while eid in by_eid:  # two entities with one name and type: keep both, deterministically
                 eid += "x"
-            taken.add(eid)
-            e["id"] = eid
-            e["mentions"] = [{"article": m["article"], "start": back[m["article"], m["start"]][0],
-                              "end": back[m["article"], m["start"]][1]} for m in e["mentions"]]
-        lookup = entity_index(merged)
-        from ..doc import Span
+            by_eid[eid] = e
+        written = inputs.written
+        if written is not None and inputs.written_counts != tuple(self.conn.execute(
+                "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_mentions)").fetchone()):
+            written = None  # the tables were changed by other hands: compare everything with them again
+        first = written is None
+        old = {} if written is None else written
+        if first:
+            inputs.mention_of.clear()
+            inputs.speakers = {(int(r[0]), int(r[1])): r[2] for r in self.conn.execute(
+                "SELECT article, n, speaker FROM quotes WHERE article <= ?", (inputs.seq,))}
+            inputs.sources = {(int(r[0]), int(r[1])): r[2] for r in self.conn.execute(
+                "SELECT article, n, source FROM attributions WHERE article <= ?", (inputs.seq,))}
+        changed = list(by_eid) if first else [eid for eid in {**old, **by_eid} if by_eid.get(eid) is not old.get(eid)]
+        mention_of = inputs.mention_of
 
-        quotes = [(lookup(ids[r[0]], Span(r[2], r[3]), ("PERS", "ORG")) if r[2] is not None else None, r[0], r[1])
-                  for r in c.execute("SELECT article, n, speaker_start, speaker_end FROM quotes")]
-        sources = [(None if r[4] else lookup(ids[r[0]], Span(r[2], r[3]), ("ORG", "PERS")), r[0], r[1])
-                   for r in c.execute("SELECT article, n, source_start, source_end, anonymous FROM attributions")]
-        rows = {e["id"]: (e["type"], e["name"], e.get("name_en"), json.dumps(e["variants"], ensure_ascii=False),
-                          len(e["mentions"])) for e in merged}
-        links: dict[tuple[str, int, int], int] = {}
-        for e in merged:
-            for m in e["mentions"]:
-                links.setdefault((e["id"], seq_of[m["article"]], m["start"]), m["end"])  # the first one wins
-        # only what changed is written: a run adds a few percent to a large store, and rewriting every entity
-        # and mention row each time was most of the merge's time
+        def links_of(eid: str, e: dict[str, Any] | None) -> dict[tuple[str, int, int], int]:
+            out: dict[tuple[str, int, int], int] = {}
+            for m in e["mentions"] if e is not None else ():
+                start, end = back[m["article"], m["start"]]
+                out.setdefault((eid, seq_of[m["article"]], start), end)  # the first one wins
+            return out
+
+        affected: set[int] = set() if not first else set(inputs.quotes) | set(inputs.attributions)
+        affected.update(seq_of[a.id] for a in new_articles)
+        old_links: dict[tuple[str, int, int], int] = {}
+        new_links: dict[tuple[str, int, int], int] = {}
+        for eid in changed:
+            before, after = old.get(eid), by_eid.get(eid)
+            if not first:
+                old_links.update(links_of(eid, before))
+            new_links.update(links_of(eid, after))
+            for e, keep in ((before, False), (after, True)):
+                for m in e["mentions"] if e is not None else ():
+                    affected.add(seq_of[m["article"]])
+                    at = mention_of.setdefault(m["article"], {})
+                    if keep:
+                        at[m["start"]] = (*back[m["article"], m["start"]], eid, e["type"])
+                    elif at.get(m["start"], (0, 0, ""))[2] == eid:
+                        del at[m["start"]]
+
+        def lookup(seq: int, start: int | None, end: int | None, types: tuple[str, ...]) -> str | None:
+            if start is None or end is None:
+                return None
+            inside = [(t != "PERS", s, eid) for s, e, eid, t in mention_of.get(ids[seq], {}).values()
+                      if start <= s and e <= end and t in types]
+            return min(inside)[2] if inside else None
+
+        quotes = [(lookup(seq, s, e, ("PERS", "ORG")), seq, n) for seq in affected
+                  for n, s, e, _ in inputs.quotes.get(seq, ())]
+        sources = [(None if anonymous else lookup(seq, s, e, ("ORG", "PERS")), seq, n) for seq in affected
+                   for n, s, e, anonymous in inputs.attributions.get(seq, ())]
+        rows = {eid: _entity_row(by_eid[eid]) for eid in changed if eid in by_eid}
         with self.transaction() as c:
-            old_rows = {r[0]: tuple(r[1:]) for r in c.execute(
-                "SELECT id, type, name, name_en, variants, n_mentions FROM entities")}
+            if first:  # compare with the tables
+                old_rows = {r[0]: tuple(r[1:]) for r in c.execute(
+                    "SELECT id, type, name, name_en, variants, n_mentions FROM entities")}
+                old_links = {(r[0], r[1], r[2]): r[3] for r in c.execute(
+                    "SELECT entity, article, start, \"end\" FROM entity_mentions")}
+                gone = [eid for eid in old_rows if eid not in by_eid]
+            else:
+                old_rows = {eid: _entity_row(old[eid]) for eid in changed if eid in old}
+                gone = [eid for eid in changed if eid not in by_eid]
+            # only what changed is written: a run adds a few percent to a large store
             c.executemany("INSERT INTO entities (id, type, name, name_en, variants, n_mentions) VALUES (?, ?, ?, ?,"
                           " ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name,"
                           " name_en = excluded.name_en, variants = excluded.variants,"
                           " n_mentions = excluded.n_mentions",
                           [(eid, *row) for eid, row in rows.items() if old_rows.get(eid) != row])
-            old_speakers = {(r[0], r[1]): r[2] for r in c.execute("SELECT article, n, speaker FROM quotes")}
+            speakers, sources_now = inputs.speakers, inputs.sources
             c.executemany("UPDATE quotes SET speaker = ? WHERE article = ? AND n = ?",
-                          [q for q in quotes if old_speakers.get((q[1], q[2])) != q[0]])
-            old_sources = {(r[0], r[1]): r[2] for r in c.execute("SELECT article, n, source FROM attributions")}
+                          [q for q in quotes if speakers.get((q[1], q[2])) != q[0]])
             c.executemany("UPDATE attributions SET source = ? WHERE article = ? AND n = ?",
-                          [a for a in sources if old_sources.get((a[1], a[2])) != a[0]])
-            old_links = {(r[0], r[1], r[2]): r[3] for r in c.execute(
-                "SELECT entity, article, start, \"end\" FROM entity_mentions")}
+                          [a for a in sources if sources_now.get((a[1], a[2])) != a[0]])
             c.executemany("DELETE FROM entity_mentions WHERE entity = ? AND article = ? AND start = ?",
-                          [k for k, end in old_links.items() if links.get(k) != end])
+                          [k for k, end in old_links.items() if new_links.get(k) != end])
             c.executemany("INSERT INTO entity_mentions (entity, article, start, \"end\") VALUES (?, ?, ?, ?)",
-                          [(*k, end) for k, end in links.items() if old_links.get(k) != end])
-            c.executemany("DELETE FROM entities WHERE id = ?", [(eid,) for eid in old_rows if eid not in rows])
+                          [(*k, end) for k, end in new_links.items() if old_links.get(k) != end])
+            c.executemany("DELETE FROM entities WHERE id = ?", [(eid,) for eid in gone])
             c.execute("INSERT INTO meta VALUES ('entities_seq', ?) ON CONFLICT (key) DO UPDATE SET"
                       " value = excluded.value", (str(max(ids, default=0)),))
-        return len(merged)
+        speakers.update(((seq, n), eid) for eid, seq, n in quotes)
+        sources_now.update(((seq, n), eid) for eid, seq, n in sources)
+        n_links = len(new_links) if first else inputs.written_counts[1] + len(new_links) - len(old_links)
+        inputs.written, inputs.written_counts = by_eid, (len(by_eid), n_links)
+        self._entity_cache = inputs
+        return len(by_eid)
 
     # ------------------------------------------------------------------ reads
     def article(self, article_id: str) -> Article | None:
@@ -388,13 +445,28 @@ class Store:
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
+def _entity_row(e: dict[str, Any]) -> tuple[Any, ...]:
+    """An entity's row in ``entities`` (without its id)."""
+    return e["type"], e["name"], e.get("name_en"), json.dumps(e["variants"], ensure_ascii=False), len(e["mentions"])
+
+
 @dataclass
 class _EntityInputs:
-    """The entity merge's inputs as of article ``seq`` (see ``Store._entity_inputs``)."""
+    """The entity merge as of article ``seq`` and what the last ``refresh_entities`` wrote (see
+    ``Store._entity_inputs``)."""
 
+    merger: Any  # marsad.stages.entities.EntityMerger
     seq: int = 0
     counts: tuple[int, int, int] = (0, 0, 0)
     ids: dict[int, str] = field(default_factory=dict)  # article seq -> id
-    articles: dict[int, Article] = field(default_factory=dict)  # seq -> the article's mention surfaces as text
+    seq_of: dict[str, int] = field(default_factory=dict)  # article id -> seq
     back: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)  # (id, offset there) -> raw span
-    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # story -> its mentions, as offsets there
+    # entity id -> entity (the merger's dict) as written last; None before the first write
+    written: dict[str, dict[str, Any]] | None = None
+    written_counts: tuple[int, int] = (0, 0)  # entity rows and mention links it left (a check: see refresh)
+    # article id -> mention offset in its surfaces -> (raw start, raw end, entity id, entity type)
+    mention_of: dict[str, dict[int, tuple[int, int, str, str]]] = field(default_factory=dict)
+    quotes: dict[int, list[tuple[int, Any, Any, bool]]] = field(default_factory=dict)  # seq -> (n, speaker span)
+    speakers: dict[tuple[int, int], str | None] = field(default_factory=dict)  # (seq, n) -> stored speaker
+    attributions: dict[int, list[tuple[int, Any, Any, bool]]] = field(default_factory=dict)  # (n, span, anonymous)
+    sources: dict[tuple[int, int], str | None] = field(default_factory=dict)  # (seq, n) -> stored source
