@@ -107,6 +107,8 @@ class StoryClusterer:
         self.story_of: dict[str, str] = {}  # unit id -> story id
         self.doc_freq: Counter[str] = Counter()
         self.n_units = 0
+        self._idf_memo: dict[str, float] = {}
+        self._idf_at = -1  # the ``n_units`` the memo is for
         self._observed: set[str] = set()
         self._position: dict[str, int] = {}  # story id -> index in self.stories
         self._centroids = np.zeros((0, 512), np.float32)
@@ -122,7 +124,15 @@ class StoryClusterer:
         return self._encoder
 
     def _idf(self, term: str) -> float:
-        return math.log((self.n_units + 1) / (self.doc_freq.get(term, 0) + 1)) + 1.0
+        # remembered until the vocabulary counts change (each added unit changes ``n_units``): scoring ~30
+        # candidate stories asks for the same few words hundreds of times per unit
+        if self._idf_at != self.n_units:
+            self._idf_memo.clear()
+            self._idf_at = self.n_units
+        idf = self._idf_memo.get(term)
+        if idf is None:
+            idf = self._idf_memo[term] = math.log((self.n_units + 1) / (self.doc_freq.get(term, 0) + 1)) + 1.0
+        return idf
 
     def core(self, terms: Mapping[str, float], k: int) -> list[str]:
         """The ``k`` words that identify a text: frequent in it, rare elsewhere (names, places, numbers)."""

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,12 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
 
 def entity_id(entity: dict[str, Any]) -> str:
     """A stable entity id from its type and normalized name: links to /entities/ID survive later ingests."""
-    key = entity["type"] + "|" + normalize(entity["name"])
-    return "E" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    return _entity_id(entity["type"], entity["name"])
+
+
+@lru_cache(maxsize=500_000)
+def _entity_id(typ: str, name: str) -> str:  # (a store's merge asks again for every entity on each call)
+    return "E" + hashlib.sha1((typ + "|" + normalize(name)).encode("utf-8")).hexdigest()[:10]
 
 
 class Store:
