@@ -70,6 +70,36 @@ def test_an_article_is_stored_whole_or_not_at_all(db_copy: Path) -> None:
         assert store.article("new") is None
 
 
+def test_a_batch_commits_whole_articles_together(db_copy: Path) -> None:
+    """Inside a batch an article is still all or nothing (a savepoint); readers see the batch when it commits."""
+    with Store(db_copy) as store, Store(db_copy, readonly=True) as reader:
+        article = store.article("000")
+        assert article is not None
+        n = reader.count("articles")
+        store.begin_batch()
+        first = article
+        first.id, first.content_hash = "batch-1", "a" * 64
+        store.add_article(first)
+        bad = ReusePassage("batch-2", "missing", "batch-2", "missing", Span(0, 5), Span(0, 5), "verbatim", 1.0, None,
+                           5)
+        second = store.article("000")
+        assert second is not None
+        second.id, second.content_hash = "batch-2", "b" * 64
+        with pytest.raises(LookupError):
+            store.add_article(second, [bad])
+        assert store.article("batch-1") is not None and store.article("batch-2") is None
+        assert reader.count("articles") == n, "a reader sees nothing of an open batch"
+        store.end_batch()
+        assert reader.count("articles") == n + 1 and reader.article("batch-1") is not None
+        store.begin_batch()
+        third = store.article("000")
+        assert third is not None
+        third.id, third.content_hash = "batch-3", "c" * 64
+        store.add_article(third)
+    with Store(db_copy, readonly=True) as reader:  # closing the store commits what its batch holds
+        assert reader.article("batch-3") is not None
+
+
 def test_search_finds_other_spellings_with_raw_offsets(built_db: Path) -> None:
     with Store(built_db, readonly=True) as store:
         hits, total = search(store.conn, "كيم جون اون")

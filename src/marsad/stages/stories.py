@@ -3,7 +3,8 @@
 A story is one specific event, not a topic. Units arrive in publication order (ties by id, so the result does
 not depend on file order). A unit is compared only with stories active within ``window_days`` of its date, on:
 * reuse links: a copied passage shared with a member is strong evidence of the same event;
-* the sentence vector of its title and lead against the story's centroid (topic and framing);
+* the sentence vector of its title and lead (the mean direction of their sentences' vectors) against the
+  story's centroid (topic and framing);
 * its vocabulary against the story's, weighted by rarity: names, places and numbers tell two football matches
   or two ministries' statements of the same day apart, where vectors see one topic.
 The state (stories, vocabulary counts) can be saved and reloaded, so the store can add one article at a time.
@@ -43,6 +44,11 @@ class UnitProfile:
     lead: str
     terms: dict[str, float]  # content word -> 1 + log(count); the title's words count twice
     vector: np.ndarray | None = None
+    leads: tuple[str, ...] = ()  # the lead's sentences
+
+    def texts(self) -> list[str]:
+        """What its vector is made of: the title and the lead's sentences, each a text of its own."""
+        return list(dict.fromkeys(t for t in (self.title, *self.leads) if t.strip()))
 
 
 @dataclass(slots=True)
@@ -94,7 +100,18 @@ def profile_of(unit: Unit, text: str, options: StoryOptions, mentions: Iterable[
                     for m in mentions if extent.start <= m.start and m.end <= extent.end)
     terms.update({name: 1.0 + math.log(c) for name, c in names.items() if len(name) > 3})
     return UnitProfile(unit.id, unit.article, extent.start, extent.end, unit.published, title,
-                       " ".join(lead_sents), terms)
+                       " ".join(lead_sents), terms, leads=tuple(lead_sents))
+
+
+def profile_vector(profile: UnitProfile, encoder: Any) -> np.ndarray:
+    """A unit's vector: the mean direction of its title's and lead sentences' vectors (sentences the reuse and
+    account steps encode anyway, so a unit costs no text of its own to encode)."""
+    texts = profile.texts()
+    if not texts:
+        return np.zeros(512, np.float32)
+    total = encoder.encode(texts).sum(axis=0)
+    norm = float(np.linalg.norm(total))
+    return (total / norm if norm else total).astype(np.float32)
 
 
 class StoryClusterer:
@@ -229,7 +246,7 @@ class StoryClusterer:
         """Put a unit in its story. ``linked``: unit id -> share of words in passages copied between the two."""
         linked = linked or {}
         if profile.vector is None:
-            profile.vector = self.encoder.encode([f"{profile.title}. {profile.lead}".strip()])[0]
+            profile.vector = profile_vector(profile, self.encoder)
         if profile.id in self._observed:
             self._observed.discard(profile.id)
         else:

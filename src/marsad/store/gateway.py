@@ -68,10 +68,13 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = connect(self.path, readonly)
         self._entity_cache: _EntityInputs | None = None
+        self._batch = False  # a transaction left open by ``begin_batch``
         if not readonly:
             migrate(self.conn)
 
     def close(self) -> None:
+        if self._batch and self.conn.in_transaction:
+            self.end_batch()  # a batch holds whole articles only (each written under a savepoint)
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -82,9 +85,20 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT; everything inside is stored or nothing is."""
+        """BEGIN IMMEDIATE ... COMMIT; everything inside is stored or nothing is. Inside a batch (``begin_batch``)
+        a savepoint instead: all or nothing still, committed with the batch."""
         if self.readonly:
             raise PermissionError("this store was opened read-only")
+        if self._batch:
+            self.conn.execute("SAVEPOINT part")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO part")
+                self.conn.execute("RELEASE part")
+                raise
+            self.conn.execute("RELEASE part")
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -92,6 +106,25 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def begin_batch(self) -> None:
+        """Commit the transactions that follow together, at ``end_batch`` (an ingest writes many small articles:
+        a commit each was a tenth of its time). Readers see none of them until then; a crash loses them all,
+        and running the same input again stores them."""
+        if self.readonly:
+            raise PermissionError("this store was opened read-only")
+        if not self._batch:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._batch = True
+
+    def end_batch(self) -> None:
+        if self._batch:
+            self._batch = False
+            self.conn.execute("COMMIT")
+
+    @property
+    def in_batch(self) -> bool:
+        return self._batch
 
     # ------------------------------------------------------------------ identity
     def has_hash(self, content_hash: str) -> bool:

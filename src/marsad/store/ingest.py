@@ -6,7 +6,7 @@ passages and story membership in one transaction, so a crash at any point loses 
 written, and re-running the same input resumes where it stopped (stored texts are skipped by content hash).
 
 The per-article work needs nothing but the article: the pipeline's stages, then the vectors of the texts linking
-will compare (``article_texts``: each unit's title and lead, its sentences), encoded together in one call rather
+will compare (``article_texts``: each unit's title and sentences), encoded together in one call rather
 than one text at a time as linking asks. With ``Options.workers`` > 1 (the default: one per core) both run in
 worker processes, several articles ahead, while the main process links each analysed article to the stored ones
 (reuse index, stories) and writes it, strictly in input order; ids and the already-stored verdict are given in
@@ -26,6 +26,7 @@ import gc
 import logging
 import os
 import tempfile
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
@@ -99,11 +100,11 @@ class StoredArticles(MutableMapping[str, Article]):
 
 
 def article_texts(article: Article, options: Options, prepared: list[PreparedUnit] | None = None) -> list[str]:
-    """The texts whose vectors linking ``article`` asks for: per unit, its story profile (title and lead) and its
-    sentences (paraphrase search), once each, in a fixed order."""
+    """The texts whose vectors linking ``article`` asks for: per unit, its story profile's (title and lead
+    sentences) and its sentences (paraphrase search), once each, in a fixed order."""
     texts: list[str] = []
     for unit, _, profile in prepared if prepared is not None else prepare_units(article, options, records=False):
-        texts.append(f"{profile.title}. {profile.lead}".strip())
+        texts.extend(profile.texts())
         texts.extend(article.text[s.start:s.end] for s in unit.sentences)
     return list(dict.fromkeys(texts))
 
@@ -198,6 +199,10 @@ class IngestReport:
     stories: set[str] = field(default_factory=set)  # stories that gained members
 
 
+# articles written are committed together, this many or this many seconds' worth at a time (a commit per small
+# article was a tenth of the ingest process's time); a crash loses at most that many, stored again by a re-run
+BATCH_ARTICLES = 64
+BATCH_SECONDS = 1.0
 SNAPSHOT_SHARE = 10  # snapshot the cross-document state at least every 1/SNAPSHOT_SHARE of the store
 # a loaded state this large (stored articles) is frozen out of the garbage collector's full collections
 FREEZE_STATE_FROM = 10_000
@@ -235,6 +240,7 @@ class Ingester:
         self._articles = StoredArticles(store)
         self._since_checkpoint = 0
         self._touched: set[str] = set()  # stories that gained members since the last finish
+        self._batch_started, self._batch_articles = 0.0, 0  # the open batch of writes (``BATCH_ARTICLES``)
         self.workers = options.workers if options.workers > 0 else _cores()
 
     @property
@@ -315,7 +321,13 @@ class Ingester:
                              "label": clusterer.label(story), "start_date": story.first, "end_date": story.last})
                 report.stories.add(sid)
                 self._touched.add(sid)
+        if not self.store.in_batch:
+            self.store.begin_batch()
+            self._batch_started, self._batch_articles = time.monotonic(), 0
         self.store.add_article(article, result.passages if result else (), rows)
+        self._batch_articles += 1
+        if self._batch_articles >= BATCH_ARTICLES or time.monotonic() - self._batch_started >= BATCH_SECONDS:
+            self.store.end_batch()
         self._articles.committed(article.id)
         report.added.append(article.id)
         self._since_checkpoint += 1
@@ -334,6 +346,7 @@ class Ingester:
 
     def checkpoint(self) -> None:
         """Snapshot the cross-document state (so a later run need not replay these articles)."""
+        self.store.end_batch()
         seq = self.store.max_seq()
         if self._state is not None and self.options.cross_document:
             self.store.save_state(self._state, seq)
@@ -344,6 +357,7 @@ class Ingester:
         """After a batch: snapshot the state (unless fewer than ``checkpoint_every`` articles came since the last
         one), merge entities over the whole store (when anything changed), then keep the accounts of the stories
         that changed (built through ``pmap``: a pool's ``map``)."""
+        self.store.end_batch()  # the articles written so far are committed first, whatever follows
         # a small batch (one POST, one feed poll) is not worth a whole-state snapshot at a large store: the next
         # start replays those few articles instead
         if self._since_checkpoint >= self.checkpoint_every:
