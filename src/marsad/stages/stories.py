@@ -140,20 +140,25 @@ class StoryClusterer:
             self._encoder = default_encoder()
         return self._encoder
 
-    def _idf(self, term: str) -> float:
-        # remembered until the vocabulary counts change (each added unit changes ``n_units``): scoring ~30
-        # candidate stories asks for the same few words hundreds of times per unit
+    def _idfs(self, terms: Iterable[str]) -> list[float]:
+        """The rarity weight of each word. Remembered until the vocabulary counts change (each added unit
+        changes ``n_units``): scoring ~30 candidate stories asks for the same few words hundreds of times."""
         if self._idf_at != self.n_units:
             self._idf_memo.clear()
             self._idf_at = self.n_units
-        idf = self._idf_memo.get(term)
-        if idf is None:
-            idf = self._idf_memo[term] = math.log((self.n_units + 1) / (self.doc_freq.get(term, 0) + 1)) + 1.0
-        return idf
+        memo, df, n = self._idf_memo, self.doc_freq, self.n_units + 1
+        out = []
+        for t in terms:
+            idf = memo.get(t)
+            if idf is None:
+                idf = memo[t] = math.log(n / (df.get(t, 0) + 1)) + 1.0
+            out.append(idf)
+        return out
 
     def core(self, terms: Mapping[str, float], k: int) -> list[str]:
         """The ``k`` words that identify a text: frequent in it, rare elsewhere (names, places, numbers)."""
-        return sorted(terms, key=lambda t: (-terms[t] * self._idf(t), t))[:k]
+        idf = dict(zip(terms, self._idfs(terms), strict=True))
+        return sorted(terms, key=lambda t: (-terms[t] * idf[t], t))[:k]
 
     def _lexical(self, terms: Mapping[str, float], story: Story, core_u: list[str] | None = None) -> float:
         """Agreement of identifying words, both ways: how much of the unit's core the story's members use, and
@@ -162,7 +167,7 @@ class StoryClusterer:
         n = len(story.members)
         if core_u is None:
             core_u = self.core(terms, self.options.core_terms)
-        weights = [self._idf(t) for t in core_u]
+        weights = self._idfs(core_u)
         if not weights:
             return 0.0
         to_story = sum(w * story.term_counts.get(t, 0) / n for t, w in zip(core_u, weights, strict=True))
@@ -170,7 +175,7 @@ class StoryClusterer:
         if story.core is None:
             story.core = self.core(story.term_weights, self.options.core_terms)
         core_s = story.core
-        weights_s = [self._idf(t) for t in core_s]
+        weights_s = self._idfs(core_s)
         to_unit = sum(w for t, w in zip(core_s, weights_s, strict=True) if t in terms) / sum(weights_s)
         return 0.5 * (to_story + to_unit)
 
@@ -192,9 +197,13 @@ class StoryClusterer:
         return first - w <= when <= last + w
 
     def score(self, profile: UnitProfile, story: Story, linked: Mapping[str, float],
-              core_u: list[str] | None = None) -> tuple[float, float, float]:
-        """(combined, vector, lexical) similarity of a unit to a story."""
-        vec = float(profile.vector @ story.centroid()) if profile.vector is not None else 0.0
+              core_u: list[str] | None = None, centroid: np.ndarray | None = None) -> tuple[float, float, float]:
+        """(combined, vector, lexical) similarity of a unit to a story (``centroid``: its row of the kept
+        centroids, the same values as ``story.centroid()``)."""
+        if profile.vector is None:
+            vec = 0.0
+        else:
+            vec = float(profile.vector @ (story.centroid() if centroid is None else centroid))
         lex = self._lexical(profile.terms, story, core_u)
         combined = self.options.vector_weight * vec + (1 - self.options.vector_weight) * lex
         if any(share >= self.options.link_min_share and self.story_of.get(u) == story.id
@@ -262,7 +271,7 @@ class StoryClusterer:
             story = self.stories[i]
             if not self._in_window(story, when):
                 continue
-            combined, _, lex = self.score(profile, story, linked, core_u)
+            combined, _, lex = self.score(profile, story, linked, core_u, self._centroids[i])
             strong_link = i in linked_stories
             if (lex >= self.options.min_lexical or strong_link) and combined >= best_score:
                 best, best_score = i, combined
