@@ -6,7 +6,7 @@ All SQL here is parameterised; page sizes are clamped.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .. import SPEC_VERSION, __version__
@@ -216,7 +216,15 @@ def refresh_accounts(store: Store, story_ids: set[str], pmap: Callable[..., Iter
     ingest's sentence encoder, whose kept vectors of the stories' sentences go with the dossiers to the pool."""
     todo = sorted(set(story_ids) | set(store.stories_without_account()))
     cache = getattr(encoder, "cache", None)
-    for k in range(0, len(todo), batch):  # a batch of dossiers in memory at a time
+
+    def save(items: list[tuple[str, dict[str, Any], str, Any]], built: Iterator[Any]) -> None:
+        for sid, d, fingerprint, cached in items:
+            s = d["stories"][0]
+            s.update(cached if cached is not None else next(built))
+            store.save_account(sid, len(s["members"]), fingerprint, s)
+
+    pending = None
+    for k in range(0, len(todo), batch):  # two batches of dossiers in memory at a time
         items = []
         for sid in todo[k:k + batch]:
             d = _story_dossier(store, sid)
@@ -230,11 +238,14 @@ def refresh_accounts(store: Store, story_ids: set[str], pmap: Callable[..., Iter
                 known = None if cache is None else {
                     t: cache[t] for a in d["articles"] for s, e in a["sentences"] if (t := a["text"][s:e]) in cache}
                 jobs.append((d, known))
+        # a pool's map sends the jobs out now: they are built while this process saves the previous batch and
+        # reads the next one (the builtin map builds them as they are saved)
         built = iter(pmap(built_account, jobs))
-        for sid, d, fingerprint, cached in items:
-            s = d["stories"][0]
-            s.update(cached if cached is not None else next(built))
-            store.save_account(sid, len(s["members"]), fingerprint, s)
+        if pending is not None:
+            save(*pending)
+        pending = (items, built)
+    if pending is not None:
+        save(*pending)
     return len(todo)
 
 
