@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from marsad.doc import Article, Mention
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MARSAD_SHARED", REPO.parent / "shared"))
 SEEDS = SHARED / "seeds"
@@ -85,3 +87,41 @@ def chromium() -> Any:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+_NAME_WORDS = ["كيم", "جونغ", "أون", "جون", "اون", "محمد", "بن", "سلمان", "عبد", "الله", "علي", "حسن", "الحسن", "بوتين",
+         "فلاديمير", "ماكرون", "الأمم", "المتحدة", "مصر", "غزة"]
+
+
+def _random_coverage(seed: int, n: int) -> tuple[list[Article], list[dict]]:
+    """Articles naming people from a small pool of words (so names are short forms of one another, across
+    articles and stories), with mixed types and story memberships."""
+    import random
+
+    rng = random.Random(seed)
+    arts, stories = [], {}
+    for i in range(n):
+        parts, mentions, pos = [], [], 0
+        for _ in range(rng.randint(0, 6)):
+            first = rng.randrange(len(_NAME_WORDS) - 4)
+            words = [_NAME_WORDS[first + j] if rng.random() < 0.8 else rng.choice(_NAME_WORDS)
+                     for j in range(rng.choice([1, 1, 2, 2, 3, 4]))]
+            surface = " ".join(words)
+            typ = rng.choices(["PERS", "ORG", "LOC"], [6, 2, 2])[0]
+            mentions.append(Mention(pos, pos + len(surface), typ, None))
+            parts.append(surface)
+            pos += len(surface) + 1
+        art = Article(id=f"a{i}", text="\n".join(parts))
+        art.mentions = mentions
+        arts.append(art)
+        if rng.random() < 0.8:
+            sid = f"S{rng.randint(0, n // 4)}"
+            stories.setdefault(sid, []).extend({"article": art.id, "start": m.start, "end": m.end}
+                                               for m in mentions if rng.random() < 0.9)
+    return arts, [{"id": sid, "members": ms} for sid, ms in sorted(stories.items())]
+
+
+@pytest.fixture(scope="session")
+def random_coverage() -> Callable[[int, int], tuple[list[Article], list[dict]]]:
+    """``(seed, n) -> (articles, stories)``: hand-made mentions for the entity merge (no model involved)."""
+    return _random_coverage

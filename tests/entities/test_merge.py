@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from marsad.doc import Article, Mention
 from marsad.stages.entities import merge_entities, name_key, name_words, skeleton
 
@@ -80,39 +83,7 @@ def test_shorter_full_names_join_the_longest_and_bare_names_need_their_letters()
     assert ids["الساعدي"] != ids["سعاد الزين"]  # same consonants, different name
 
 
-WORDS = ["كيم", "جونغ", "أون", "جون", "اون", "محمد", "بن", "سلمان", "عبد", "الله", "علي", "حسن", "الحسن", "بوتين",
-         "فلاديمير", "ماكرون", "الأمم", "المتحدة", "مصر", "غزة"]
-
-
-def random_coverage(seed: int, n: int) -> tuple[list[Article], list[dict]]:
-    """Articles naming people from a small pool of words (so names are short forms of one another, across
-    articles and stories), with mixed types and story memberships."""
-    import random
-
-    rng = random.Random(seed)
-    arts, stories = [], {}
-    for i in range(n):
-        parts, mentions, pos = [], [], 0
-        for _ in range(rng.randint(0, 6)):
-            first = rng.randrange(len(WORDS) - 4)
-            words = [WORDS[first + j] if rng.random() < 0.8 else rng.choice(WORDS)
-                     for j in range(rng.choice([1, 1, 2, 2, 3, 4]))]
-            surface = " ".join(words)
-            typ = rng.choices(["PERS", "ORG", "LOC"], [6, 2, 2])[0]
-            mentions.append(Mention(pos, pos + len(surface), typ, None))
-            parts.append(surface)
-            pos += len(surface) + 1
-        art = Article(id=f"a{i}", text="\n".join(parts))
-        art.mentions = mentions
-        arts.append(art)
-        if rng.random() < 0.8:
-            sid = f"S{rng.randint(0, n // 4)}"
-            stories.setdefault(sid, []).extend({"article": art.id, "start": m.start, "end": m.end}
-                                               for m in mentions if rng.random() < 0.9)
-    return arts, [{"id": sid, "members": ms} for sid, ms in sorted(stories.items())]
-
-
-def test_merging_batch_by_batch_gives_the_merge_of_everything_at_once() -> None:
+def test_merging_batch_by_batch_gives_the_merge_of_everything_at_once(random_coverage: Callable[..., Any]) -> None:
     """``EntityMerger.add`` redoes only what new mentions touch: after every batch its entities are those of one
     merge of all articles so far (a short form seen long before its full name, a type that flips, a longer name
     that takes over a chain)."""

@@ -261,10 +261,17 @@ def test_entity_merge_inputs_kept_between_runs_give_the_rows_of_a_fresh_merge(tm
     assert rebuilt == fresh_merge()
 
 
-def test_entity_merge_article_by_article_gives_the_rows_of_a_fresh_merge(tmp_path: Path, examples_dir: Path,
-                                                                         seeds_dir: Path) -> None:
+@pytest.mark.parametrize("ids", ["by name", "colliding"])
+def test_entity_merge_article_by_article_gives_the_rows_of_a_fresh_merge(
+        tmp_path: Path, examples_dir: Path, seeds_dir: Path, ids: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Real names (spelling variants, short forms joining full names per story), one article per run: each run
-    redoes only what its mentions touch, and the tables end as a merge of everything at once leaves them."""
+    redoes only what its mentions touch, and the tables end as a merge of everything at once leaves them.
+    "colliding": every entity of a type hashes to one id, so ids are told apart by their "x" suffixes only,
+    which shift as entities appear, grow and merge."""
+    if ids == "colliding":
+        from marsad.store import gateway
+
+        monkeypatch.setattr(gateway, "_entity_id", lambda typ, name: "E" + typ)
     paths = sorted(examples_dir.glob("*.txt")) + sorted(seeds_dir.glob("*.txt"))
     db = tmp_path / "one-by-one.db"
     tables = ("entities", "entity_mentions", "quotes", "attributions")
@@ -278,3 +285,37 @@ def test_entity_merge_article_by_article_gives_the_rows_of_a_fresh_merge(tmp_pat
     with Store(db) as other:  # a new gateway: nothing kept, the whole store merged and compared with the tables
         other.refresh_entities()
         assert {t: d for t, d in read.content_digest(other).items() if t in tables} == kept
+
+
+def test_entity_refresh_after_each_batch_of_moving_names_gives_the_rows_of_a_fresh_merge(
+        tmp_path: Path, random_coverage: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names that change type, turn out to be short forms and move between entities, written a few articles at a
+    time through the gateway, with every entity of a type hashing to one id (so ids shift as entities come and
+    go): after each refresh the tables are those a fresh gateway's merge of the whole store leaves."""
+    import hashlib
+
+    from marsad.doc import Article, Mention
+    from marsad.store import gateway
+
+    monkeypatch.setattr(gateway, "_entity_id", lambda typ, name: "E" + typ)
+    tables = ("entities", "entity_mentions")
+    for seed in range(3):
+        articles, stories = random_coverage(seed, 40)
+        story_of = {m["article"]: s["id"] for s in stories for m in s["members"]}
+        db = tmp_path / f"moving-{seed}.db"
+        with Store(db) as store:
+            for k, art in enumerate(articles):
+                mentions = [Mention(m.start, m.end, m.type, art.id) for m in art.mentions]
+                stored = Article(id=art.id, text=art.text + "\n", mentions=mentions, published="2025-01-01",
+                                 content_hash=hashlib.sha256(art.text.encode("utf-8") + b"\n").hexdigest())
+                rows = [{"unit": art.id, "story": story_of[art.id], "start": 0, "end": len(stored.text),
+                         "label": "", "start_date": None, "end_date": None}] if art.id in story_of else []
+                store.add_article(stored, (), rows)
+                if k % 3 == 2 or k == len(articles) - 1:
+                    store.refresh_entities()
+            kept = {t: d for t, d in read.content_digest(store).items() if t in tables}
+            n_ids = store.conn.execute("SELECT count(*), sum(id LIKE '%xx%') FROM entities").fetchone()
+        assert n_ids[1], "no entity got a second suffix: the ids would not be tested"
+        with Store(db) as other:
+            other.refresh_entities()
+            assert {t: d for t, d in read.content_digest(other).items() if t in tables} == kept, seed

@@ -1186,6 +1186,10 @@ class EntityMerger:
         ordered = sorted(self._entities.values(), key=lambda x: x[0])
         return [{"id": f"E{i}", **e} for i, (_, e) in enumerate(ordered, 1)]
 
+    def get(self, key: Key) -> tuple[int, dict[str, Any]] | None:
+        """(first mention's order, entity without id) of an entity key, or None when no entity has it."""
+        return self._entities.get(key)
+
     def keyed(self) -> list[tuple[Key, dict[str, Any]]]:
         """(entity key, entity without id) in the order of their first mention; the dicts are the merger's own,
         the same object until the entity changes."""

@@ -364,28 +364,61 @@ class Store:
         the last one and writes only the entities that changed, their mention links, and the speakers and sources
         of the articles those mentions are in. The first call of a process compares everything with the tables."""
         inputs, new_articles, stories = self._entity_inputs()
-        inputs.merger.add(new_articles, stories)
+        merger = inputs.merger
+        changed_keys = merger.add(new_articles, stories)
         ids, back = inputs.ids, inputs.back
         seq_of = inputs.seq_of
-        by_eid: dict[str, dict[str, Any]] = {}
-        for _, e in inputs.merger.keyed():
-            eid = entity_id(e)
-            while eid in by_eid:  # two entities with one name and type: keep both, deterministically
-                eid += "x"
-            by_eid[eid] = e
-        written = inputs.written
-        if written is not None and inputs.written_counts != tuple(self.conn.execute(
-                "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_mentions)").fetchone()):
-            written = None  # the tables were changed by other hands: compare everything with them again
-        first = written is None
-        old = {} if written is None else written
-        if first:
+        first = inputs.written is None or inputs.written_counts != tuple(self.conn.execute(
+            "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_mentions)").fetchone())
+        # entity ids: the hash of type and name, an "x" more for each earlier entity (by first mention) with the
+        # same hash; kept per hash, so a call renames only the entities whose hash group changed
+        bases, base_of = inputs.bases, inputs.base_of
+        changed: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]] = []  # (id, before, after)
+        if first:  # the tables were never written by this cache, or by other hands since: compare everything
+            by_eid: dict[str, dict[str, Any]] = {}
+            bases.clear()
+            base_of.clear()
+            for key, e in merger.keyed():
+                base = base_of[key] = entity_id(e)
+                group = bases.setdefault(base, [])
+                eid = base + "x" * len(group)
+                group.append(key)
+                by_eid[eid] = e
+                changed.append((eid, None, e))
             inputs.mention_of.clear()
             inputs.speakers = {(int(r[0]), int(r[1])): r[2] for r in self.conn.execute(
                 "SELECT article, n, speaker FROM quotes WHERE article <= ?", (inputs.seq,))}
             inputs.sources = {(int(r[0]), int(r[1])): r[2] for r in self.conn.execute(
                 "SELECT article, n, source FROM attributions WHERE article <= ?", (inputs.seq,))}
-        changed = list(by_eid) if first else [eid for eid in {**old, **by_eid} if by_eid.get(eid) is not old.get(eid)]
+        else:
+            by_eid = inputs.written  # type: ignore[assignment]
+            regroup: dict[str, int] = {}  # hash -> its group's size before
+            for key in changed_keys:
+                got = merger.get(key)
+                for base in {base_of.get(key), None if got is None else entity_id(got[1])} - {None}:
+                    regroup.setdefault(base, len(bases.get(base, ())))  # type: ignore[arg-type]
+                old_base = base_of.pop(key, None)
+                if old_base is not None:
+                    bases[old_base].remove(key)
+                if got is not None:
+                    base_of[key] = entity_id(got[1])
+                    bases.setdefault(base_of[key], []).append(key)
+            for base, n_before in regroup.items():
+                group = sorted(bases.get(base, ()), key=lambda k: merger.get(k)[0])  # type: ignore[index]
+                if group:
+                    bases[base] = group
+                else:
+                    bases.pop(base, None)
+                for i in range(max(n_before, len(group))):
+                    eid = base + "x" * i
+                    before = by_eid.get(eid)
+                    after = merger.get(group[i])[1] if i < len(group) else None  # type: ignore[index]
+                    if before is not after:
+                        changed.append((eid, before, after))
+                        if after is None:
+                            del by_eid[eid]
+                        else:
+                            by_eid[eid] = after
         mention_of = inputs.mention_of
 
         def links_of(eid: str, e: dict[str, Any] | None) -> dict[tuple[str, int, int], int]:
@@ -399,8 +432,7 @@ class Store:
         affected.update(seq_of[a.id] for a in new_articles)
         old_links: dict[tuple[str, int, int], int] = {}
         new_links: dict[tuple[str, int, int], int] = {}
-        for eid in changed:
-            before, after = old.get(eid), by_eid.get(eid)
+        for eid, before, after in changed:
             if not first:
                 old_links.update(links_of(eid, before))
             new_links.update(links_of(eid, after))
@@ -424,7 +456,7 @@ class Store:
                   for n, s, e, _ in inputs.quotes.get(seq, ())]
         sources = [(None if anonymous else lookup(seq, s, e, ("ORG", "PERS")), seq, n) for seq in affected
                    for n, s, e, anonymous in inputs.attributions.get(seq, ())]
-        rows = {eid: _entity_row(by_eid[eid]) for eid in changed if eid in by_eid}
+        rows = {eid: _entity_row(after) for eid, _, after in changed if after is not None}
         with self.transaction() as c:
             if first:  # compare with the tables
                 old_rows = {r[0]: tuple(r[1:]) for r in c.execute(
@@ -433,8 +465,8 @@ class Store:
                     "SELECT entity, article, start, \"end\" FROM entity_mentions")}
                 gone = [eid for eid in old_rows if eid not in by_eid]
             else:
-                old_rows = {eid: _entity_row(old[eid]) for eid in changed if eid in old}
-                gone = [eid for eid in changed if eid not in by_eid]
+                old_rows = {eid: _entity_row(before) for eid, before, _ in changed if before is not None}
+                gone = [eid for eid, _, after in changed if after is None]
             # only what changed is written: a run adds a few percent to a large store
             c.executemany("INSERT INTO entities (id, type, name, name_en, variants, n_mentions) VALUES (?, ?, ?, ?,"
                           " ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name,"
@@ -502,6 +534,8 @@ class _EntityInputs:
     # entity id -> entity (the merger's dict) as written last; None before the first write
     written: dict[str, dict[str, Any]] | None = None
     written_counts: tuple[int, int] = (0, 0)  # entity rows and mention links it left (a check: see refresh)
+    bases: dict[str, list[Any]] = field(default_factory=dict)  # id hash -> its entity keys, by first mention
+    base_of: dict[Any, str] = field(default_factory=dict)  # entity key -> its id hash
     # article id -> mention offset in its surfaces -> (raw start, raw end, entity id, entity type)
     mention_of: dict[str, dict[int, tuple[int, int, str, str]]] = field(default_factory=dict)
     quotes: dict[int, list[tuple[int, Any, Any, bool]]] = field(default_factory=dict)  # seq -> (n, speaker span)
