@@ -409,6 +409,12 @@ class Ingester:
 
         _ = self.state  # the snapshot and replay first: they must not run while articles are in flight
         self.warm()  # in this process, before the fork: the workers share the loaded models
+        if self.store.max_seq() >= FREEZE_STATE_FROM:
+            # what this process holds now (the state, the entity merge) lives on: out of the collector's full
+            # passes, here and in the forked workers, whose passes would otherwise walk (and so copy, page by
+            # page) the whole inherited heap on every run; what has become garbage is collected first
+            gc.collect()
+            gc.freeze()
         encoder = self._vector_encoder if self.options.cross_document else None
         ahead = 4 * self.workers
         analysing: deque[tuple[Article, Future[Any] | None]] = deque()
