@@ -991,7 +991,7 @@ class _Name:
     mentions: list[Item] = field(default_factory=list)
     types: Counter[str] = field(default_factory=Counter)
     stories: Counter[str | None] = field(default_factory=Counter)
-    loose: frozenset[frozenset[str]] = frozenset()  # its spellings (``_spelling``)
+    loose: frozenset[frozenset[str]] = frozenset()  # its spellings (``_spelling``), while it is a person
     loose_union: frozenset[str] = frozenset()
     person: bool = False
     # where its mentions went at the last merge: (bucket key, the mentions sent there)
@@ -1054,16 +1054,21 @@ class EntityMerger:
             name.mentions.extend(items)
             name.types.update(m.type for _, _, m, _, _ in items)
             name.stories.update(item[4] for item in items)
-            spellings = {_spelling(t) for t in {item[3] for item in items}}
-            if not spellings <= name.loose:
-                name.loose = name.loose | spellings
-                name.loose_union = frozenset().union(*name.loose)
             person = name.types.most_common(1)[0][0] == "PERS"
             if person != name.person:
                 name.person = person
                 for w in dict.fromkeys(key):
                     held = self._holding.setdefault(w, set())
                     (held.add if person else held.discard)(key)
+                # spellings are asked of persons only: kept while it is one, from all its mentions when it
+                # becomes one
+                name.loose, name.loose_union = frozenset(), frozenset()
+                items = name.mentions if person else []
+            if person:
+                spellings = {_spelling(t) for t in {item[3] for item in items}}
+                if not spellings <= name.loose:
+                    name.loose = name.loose | spellings
+                    name.loose_union = frozenset().union(*name.loose)
         redo = set(touched)
         if len(touched) < len(self.names):
             for key in touched:
