@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,17 @@ def test_built_store_has_every_layer(built_db: Path) -> None:
         for r in store.conn.execute("SELECT a.text, m.start, m.\"end\", m.surface FROM mentions m JOIN articles a"
                                     " ON a.seq = m.article"):
             assert r[0][r[1]:r[2]] == r[3]
+
+
+def test_article_dicts_read_straight_from_rows_are_the_articles_dicts(built_db: Path) -> None:
+    from marsad.store.records import article_dict_from_row, article_from_row
+
+    with Store(built_db, readonly=True) as store:
+        rows = store.conn.execute("SELECT * FROM articles").fetchall()
+        assert any(json.loads(r["layers"])["parts"] for r in rows), "no glued part: parts would not be compared"
+        for r in rows:
+            want, got = article_from_row(r).to_dict(), article_dict_from_row(r)
+            assert got == want and list(got) == list(want), r["id"]
 
 
 def test_reingest_changes_nothing(db_copy: Path, examples_dir: Path, seeds_dir: Path) -> None:

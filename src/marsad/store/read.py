@@ -13,7 +13,7 @@ from .. import SPEC_VERSION, __version__
 from ..account import build_account
 from ..groups import Groups
 from .gateway import Store
-from .records import article_from_row
+from .records import article_dict_from_row
 
 MAX_PAGE = 200
 
@@ -103,7 +103,7 @@ def dossier_of(store: Store, seqs: list[int], story_rows: list[Any] = ()) -> dic
     rows = c.execute(f"SELECT * FROM articles WHERE seq IN ({_in(seqs)}) ORDER BY coalesce(published, ''), seq",
                      seqs).fetchall()
     ids = {int(r["seq"]): r["id"] for r in rows}
-    articles = [article_from_row(r).to_dict() for r in rows]
+    articles = [article_dict_from_row(r) for r in rows]
     entities: dict[str, dict[str, Any]] = {}
     for r in c.execute(f"SELECT e.*, m.article, m.start, m.\"end\" FROM entity_mentions m JOIN entities e ON e.id ="
                        f" m.entity WHERE m.article IN ({_in(seqs)}) ORDER BY m.article, m.start", seqs):
