@@ -433,6 +433,12 @@ class Store:
         old_links: dict[tuple[str, int, int], int] = {}
         new_links: dict[tuple[str, int, int], int] = {}
         for eid, before, after in changed:
+            if before is not None and after is not None and _grown(before, after):
+                # it only gained mentions (an entity named in thousands of articles gains a few per batch): only
+                # the articles of the new ones can change, in links and in speakers and sources
+                arts = {m["article"] for m in after["mentions"][len(before["mentions"]):]}
+                before, after = ({**e, "mentions": [m for m in e["mentions"] if m["article"] in arts]}
+                                 for e in (before, after))
             if not first:
                 old_links.update(links_of(eid, before))
             new_links.update(links_of(eid, after))
@@ -513,6 +519,13 @@ class Store:
         if table not in {"articles", "stories", "entities", "reuse", "quotes", "errors", "mentions"}:
             raise ValueError(f"unknown table {table}")
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _grown(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """``after`` is ``before`` with mentions added at the end (and perhaps new variants or counts)."""
+    n = len(before["mentions"])
+    return (before["type"] == after["type"] and len(after["mentions"]) > n
+            and after["mentions"][:n] == before["mentions"])
 
 
 def _entity_row(e: dict[str, Any]) -> tuple[Any, ...]:
