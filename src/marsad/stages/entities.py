@@ -1005,6 +1005,44 @@ class _Name:
         return len(self.mentions), self.last
 
 
+@dataclass(slots=True)
+class _Built:
+    """The counts an entity is made from, over its mentions in order; mentions added later only add to them."""
+
+    key: Key
+    first: int = -1
+    last: int = -1
+    full: Counter[str] = field(default_factory=Counter)  # spellings with as many words as the key
+    spellings: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+
+    def extend(self, items: list[Item]) -> None:
+        """Count ``items``, which come after every mention counted so far (ordered)."""
+        if self.first < 0:
+            self.first = items[0][0]
+        self.last = items[-1][0]
+        n = len(self.key)
+        self.full.update(t for _, _, _, t, _ in items if len(name_key(t)) == n)
+        self.spellings.update(item[3] for item in items)
+        self.types.update(item[2].type for item in items)
+        # a new list: the entities made before keep theirs
+        self.mentions = [*self.mentions, *({"article": a, "start": m.start, "end": m.end} for _, a, m, _, _ in items)]
+
+    def entity(self, gaz: dict[tuple[str, ...], dict[str, Any]]) -> dict[str, Any]:
+        # the most frequent full-length spelling, the first seen on a tie (Counter keeps first-seen order)
+        name = (self.full or self.spellings).most_common(1)[0][0]
+        record = gaz.get(name_word_tuple(name))
+        typ = record["type"] if record else self.types.most_common(1)[0][0]
+        if record and record["type"] == "PERS":
+            name = record["ar"]  # the curated full spelling of a person
+        entity: dict[str, Any] = {"type": typ, "name": name, "variants": list(self.spellings),
+                                  "mentions": self.mentions}
+        if record:
+            entity["name_en"] = record["en"]
+        return entity
+
+
 class EntityMerger:
     """``merge_entities`` kept up to date as articles arrive: ``add`` new articles' mentions, read ``entities``.
 
@@ -1025,6 +1063,9 @@ class EntityMerger:
         self._buckets: dict[Key, dict[Key, list[Item]]] = {}  # entity key -> name key -> the mentions it sent
         self._entities: dict[Key, tuple[int, dict[str, Any]]] = {}  # entity key -> (first mention, entity)
         self.changed: set[Key] = set()  # entity keys whose entity was rebuilt, added or dropped by the last add
+        self._built: dict[Key, _Built] = {}  # entity key -> the counts its entity is made from
+        self._added: dict[Key, list[Item]] = {}  # this add: entity key -> mentions that joined it (none left)
+        self._redone: set[Key] = set()  # this add: entity keys whose mentions changed otherwise
 
     # -- input
     def add(self, articles: Sequence[Article], stories: Sequence[dict[str, Any]] = ()) -> set[Key]:
@@ -1088,7 +1129,7 @@ class EntityMerger:
                 self._longer_of.pop(key, None)
             else:
                 self._longer_of[key] = best
-        self.changed = set()
+        self.changed, self._added, self._redone = set(), {}, set()
         for key in sorted(redo, key=lambda k: self.names[k].mentions[0][0]):
             self._send(self.names[key])
         self._rebuild()
@@ -1153,37 +1194,38 @@ class EntityMerger:
         old = dict(name.sent)
         for target, items in sent:
             before = old.pop(target, None)
+            n = 0 if before is None else len(before)
             if before is None or len(before) != len(items) or any(
                     x[0] != y[0] for x, y in zip(before, items, strict=True)):
                 self._buckets.setdefault(target, {})[name.key] = items
                 self.changed.add(target)
+                if before is None or (n < len(items) and all(
+                        x[0] == y[0] for x, y in zip(before, items[:n], strict=True))):
+                    self._added.setdefault(target, []).extend(items[n:])  # mentions added, none moved
+                else:
+                    self._redone.add(target)
         for target in old:  # no longer sent there
             del self._buckets[target][name.key]
             self.changed.add(target)
+            self._redone.add(target)
         name.sent = sent
 
     def _rebuild(self) -> None:
-        gaz = self._gaz
         for key in self.changed:
-            lists = list(self._buckets.get(key, {}).values())
-            if not lists:
-                self._buckets.pop(key, None)
-                self._entities.pop(key, None)
-                continue
-            ms = sorted((item for items in lists for item in items), key=lambda x: x[0])
-            full = [t for _, _, _, t, _ in ms if len(name_key(t)) == len(key)] or [item[3] for item in ms]
-            name = Counter(full).most_common(1)[0][0]
-            record = gaz.get(name_word_tuple(name))
-            typ = record["type"] if record else Counter(item[2].type for item in ms).most_common(1)[0][0]
-            if record and record["type"] == "PERS":
-                name = record["ar"]  # the curated full spelling of a person
-            variants = list(dict.fromkeys(item[3] for item in ms))
-            entity: dict[str, Any] = {"type": typ, "name": name, "variants": variants,
-                                      "mentions": [{"article": a, "start": m.start, "end": m.end}
-                                                   for _, a, m, _, _ in ms]}
-            if record:
-                entity["name_en"] = record["en"]
-            self._entities[key] = (ms[0][0], entity)
+            built = self._built.get(key)
+            added = sorted(self._added.get(key, ()), key=lambda x: x[0])
+            if built is not None and key not in self._redone and added and added[0][0] > built.last:
+                built.extend(added)  # only later mentions joined it: the counts go on from where they were
+            else:
+                items = [item for items in self._buckets.get(key, {}).values() for item in items]
+                if not items:
+                    self._buckets.pop(key, None)
+                    self._built.pop(key, None)
+                    self._entities.pop(key, None)
+                    continue
+                built = self._built[key] = _Built(key)
+                built.extend(sorted(items, key=lambda x: x[0]))
+            self._entities[key] = (built.first, built.entity(self._gaz))
 
     # -- output
     def entities(self) -> list[dict[str, Any]]:
