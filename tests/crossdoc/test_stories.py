@@ -104,7 +104,7 @@ def test_saved_story_vectors_reload_exactly_also_from_the_older_json_form(tmp_pa
     clusterer = StoryClusterer()
     for i in range(3):
         vector = rng.standard_normal(512).astype(np.float32)
-        clusterer.add(UnitProfile(f"u{i}", f"a{i}", 0, 10, "2025-01-0" + str(i + 1), f"t{i}", "", {f"w{i}": 1.0},
+        clusterer.add(UnitProfile(f"u{i}", f"a{i}", 0, 10, "2025-01-0" + str(i + 1), f"t{i}", (), {f"w{i}": 1.0},
                                   vector / np.linalg.norm(vector)))
     clusterer.save(tmp_path / "stories.json")
     assert "vector_sum" not in (tmp_path / "stories.json").read_text("utf-8"), "vectors go to the binary file"
@@ -137,7 +137,7 @@ def test_stories_saved_in_parts_rewrite_only_the_parts_whose_stories_changed(tmp
 
     def profile(i: int, word: str) -> UnitProfile:
         vector = rng.standard_normal(512).astype(np.float32)
-        return UnitProfile(f"u{i}", f"a{i}", 0, 10, "2025-01-01", word, "", {word: 1.0},
+        return UnitProfile(f"u{i}", f"a{i}", 0, 10, "2025-01-01", word, (), {word: 1.0},
                            vector / np.linalg.norm(vector))
 
     clusterer = StoryClusterer()

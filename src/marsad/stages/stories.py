@@ -41,10 +41,9 @@ class UnitProfile:
     end: int
     published: str | None
     title: str
-    lead: str
+    leads: tuple[str, ...]  # the lead's sentences
     terms: dict[str, float]  # content word -> 1 + log(count); the title's words count twice
     vector: np.ndarray | None = None
-    leads: tuple[str, ...] = ()  # the lead's sentences
 
     def texts(self) -> list[str]:
         """What its vector is made of: the title and the lead's sentences, each a text of its own."""
@@ -99,8 +98,8 @@ def profile_of(unit: Unit, text: str, options: StoryOptions, mentions: Iterable[
     names = Counter("@" + " ".join(match_form(w) for w in _WORD.findall(normalize(text[m.start:m.end])))
                     for m in mentions if extent.start <= m.start and m.end <= extent.end)
     terms.update({name: 1.0 + math.log(c) for name, c in names.items() if len(name) > 3})
-    return UnitProfile(unit.id, unit.article, extent.start, extent.end, unit.published, title,
-                       " ".join(lead_sents), terms, leads=tuple(lead_sents))
+    return UnitProfile(unit.id, unit.article, extent.start, extent.end, unit.published, title, tuple(lead_sents),
+                       terms)
 
 
 def profile_vector(profile: UnitProfile, encoder: Any) -> np.ndarray:
