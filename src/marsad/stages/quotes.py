@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -434,6 +434,14 @@ class FindQuotes:
         return article
 
 
+def first_entity_inside(mentions: Iterable[tuple[int, int, str, str]], span: Span,
+                        types: tuple[str, ...]) -> str | None:
+    """The id of the first entity of ``types`` mentioned inside ``span`` (persons before other types), among an
+    article's ``mentions`` as (start, end, entity id, entity type)."""
+    inside = [(t != "PERS", s, eid) for s, e, eid, t in mentions if span.start <= s and e <= span.end and t in types]
+    return min(inside)[2] if inside else None
+
+
 def entity_index(entities: list[dict[str, Any]]) -> Any:
     """A lookup ``(article, span, types) -> entity id`` of the first entity mentioned inside the span (persons
     before other types)."""
@@ -443,9 +451,7 @@ def entity_index(entities: list[dict[str, Any]]) -> Any:
             by_article.setdefault(m["article"], []).append((m["start"], m["end"], e["id"], e["type"]))
 
     def lookup(article: str, span: Span, types: tuple[str, ...]) -> str | None:
-        inside = [(t != "PERS", s, eid) for s, e, eid, t in by_article.get(article, [])
-                  if span.start <= s and e <= span.end and t in types]
-        return min(inside)[2] if inside else None
+        return first_entity_inside(by_article.get(article, ()), span, types)
 
     return lookup
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..doc import Article, Mention
+from ..doc import Article, Mention, Span
 from ..errors import ErrorRecord
 from ..stages.normalize import normalize
 from ..stages.reuse import ReusePassage
@@ -336,7 +336,7 @@ class Store:
             articles[seq].text = "\n".join(pieces[seq])
         for r in c.execute("SELECT article, n, speaker_start, speaker_end, speaker FROM quotes WHERE article > ?"
                            " AND article <= ?", (seq_lo, seq_hi)):
-            inputs.quotes.setdefault(int(r[0]), []).append((int(r[1]), r[2], r[3], False))
+            inputs.quotes.setdefault(int(r[0]), []).append((int(r[1]), r[2], r[3]))
             inputs.speakers[int(r[0]), int(r[1])] = r[4]
         for r in c.execute("SELECT article, n, source_start, source_end, anonymous, source FROM attributions"
                            " WHERE article > ? AND article <= ?", (seq_lo, seq_hi)):
@@ -363,6 +363,8 @@ class Store:
         The merger is kept between calls (``_entity_inputs``), so a call takes in only the articles stored since
         the last one and writes only the entities that changed, their mention links, and the speakers and sources
         of the articles those mentions are in. The first call of a process compares everything with the tables."""
+        from ..stages.quotes import first_entity_inside
+
         inputs, new_articles, stories = self._entity_inputs()
         merger = inputs.merger
         changed_keys = merger.add(new_articles, stories)
@@ -395,14 +397,14 @@ class Store:
             regroup: dict[str, int] = {}  # hash -> its group's size before
             for key in changed_keys:
                 got = merger.get(key)
-                for base in {base_of.get(key), None if got is None else entity_id(got[1])} - {None}:
+                old_base, new_base = base_of.pop(key, None), None if got is None else entity_id(got[1])
+                for base in {old_base, new_base} - {None}:
                     regroup.setdefault(base, len(bases.get(base, ())))  # type: ignore[arg-type]
-                old_base = base_of.pop(key, None)
                 if old_base is not None:
                     bases[old_base].remove(key)
-                if got is not None:
-                    base_of[key] = entity_id(got[1])
-                    bases.setdefault(base_of[key], []).append(key)
+                if new_base is not None:
+                    base_of[key] = new_base
+                    bases.setdefault(new_base, []).append(key)
             for base, n_before in regroup.items():
                 group = sorted(bases.get(base, ()), key=lambda k: merger.get(k)[0])  # type: ignore[index]
                 if group:
@@ -454,12 +456,10 @@ class Store:
         def lookup(seq: int, start: int | None, end: int | None, types: tuple[str, ...]) -> str | None:
             if start is None or end is None:
                 return None
-            inside = [(t != "PERS", s, eid) for s, e, eid, t in mention_of.get(ids[seq], {}).values()
-                      if start <= s and e <= end and t in types]
-            return min(inside)[2] if inside else None
+            return first_entity_inside(mention_of.get(ids[seq], {}).values(), Span(start, end), types)
 
         quotes = [(lookup(seq, s, e, ("PERS", "ORG")), seq, n) for seq in affected
-                  for n, s, e, _ in inputs.quotes.get(seq, ())]
+                  for n, s, e in inputs.quotes.get(seq, ())]
         sources = [(None if anonymous else lookup(seq, s, e, ("ORG", "PERS")), seq, n) for seq in affected
                    for n, s, e, anonymous in inputs.attributions.get(seq, ())]
         rows = {eid: _entity_row(after) for eid, _, after in changed if after is not None}
@@ -551,7 +551,7 @@ class _EntityInputs:
     base_of: dict[Any, str] = field(default_factory=dict)  # entity key -> its id hash
     # article id -> mention offset in its surfaces -> (raw start, raw end, entity id, entity type)
     mention_of: dict[str, dict[int, tuple[int, int, str, str]]] = field(default_factory=dict)
-    quotes: dict[int, list[tuple[int, Any, Any, bool]]] = field(default_factory=dict)  # seq -> (n, speaker span)
+    quotes: dict[int, list[tuple[int, Any, Any]]] = field(default_factory=dict)  # seq -> (n, speaker span)
     speakers: dict[tuple[int, int], str | None] = field(default_factory=dict)  # (seq, n) -> stored speaker
     attributions: dict[int, list[tuple[int, Any, Any, bool]]] = field(default_factory=dict)  # (n, span, anonymous)
     sources: dict[tuple[int, int], str | None] = field(default_factory=dict)  # (seq, n) -> stored source
