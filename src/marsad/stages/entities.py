@@ -1193,17 +1193,18 @@ class EntityMerger:
             sent.extend(per_target.items())
         old = dict(name.sent)
         for target, items in sent:
-            before = old.pop(target, None)
-            n = 0 if before is None else len(before)
-            if before is None or len(before) != len(items) or any(
-                    x[0] != y[0] for x, y in zip(before, items, strict=True)):
-                self._buckets.setdefault(target, {})[name.key] = items
-                self.changed.add(target)
-                if before is None or (n < len(items) and all(
-                        x[0] == y[0] for x, y in zip(before, items[:n], strict=True))):
-                    self._added.setdefault(target, []).extend(items[n:])  # mentions added, none moved
-                else:
-                    self._redone.add(target)
+            before = old.pop(target, [])
+            n = len(before)
+            # what it sent there before is still the start of what it sends (by mention order): only additions
+            kept = n <= len(items) and all(x[0] == y[0] for x, y in zip(before, items[:n], strict=True))
+            if kept and n == len(items):
+                continue  # the same mentions
+            self._buckets.setdefault(target, {})[name.key] = items
+            self.changed.add(target)
+            if kept:
+                self._added.setdefault(target, []).extend(items[n:])
+            else:
+                self._redone.add(target)
         for target in old:  # no longer sent there
             del self._buckets[target][name.key]
             self.changed.add(target)
