@@ -370,13 +370,14 @@ class Store:
         changed_keys = merger.add(new_articles, stories)
         ids, back = inputs.ids, inputs.back
         seq_of = inputs.seq_of
-        first = inputs.written is None or inputs.written_counts != tuple(self.conn.execute(
+        stale = inputs.written is not None and inputs.written_counts != tuple(self.conn.execute(
             "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_mentions)").fetchone())
+        first = inputs.written is None or stale
         # entity ids: the hash of type and name, an "x" more for each earlier entity (by first mention) with the
         # same hash; kept per hash, so a call renames only the entities whose hash group changed
         bases, base_of = inputs.bases, inputs.base_of
         changed: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]] = []  # (id, before, after)
-        if first:  # the tables were never written by this cache, or by other hands since: compare everything
+        if first:  # the tables were never written with this cache, or by other hands since: compare everything
             by_eid: dict[str, dict[str, Any]] = {}
             bases.clear()
             base_of.clear()
@@ -388,10 +389,11 @@ class Store:
                 by_eid[eid] = e
                 changed.append((eid, None, e))
             inputs.mention_of.clear()
-            inputs.speakers = {(int(r[0]), int(r[1])): r[2] for r in self.conn.execute(
-                "SELECT article, n, speaker FROM quotes WHERE article <= ?", (inputs.seq,))}
-            inputs.sources = {(int(r[0]), int(r[1])): r[2] for r in self.conn.execute(
-                "SELECT article, n, source FROM attributions WHERE article <= ?", (inputs.seq,))}
+            if stale:  # a new cache has just read them (``_entity_inputs``)
+                inputs.speakers = {(int(r[0]), int(r[1])): r[2] for r in self.conn.execute(
+                    "SELECT article, n, speaker FROM quotes WHERE article <= ?", (inputs.seq,))}
+                inputs.sources = {(int(r[0]), int(r[1])): r[2] for r in self.conn.execute(
+                    "SELECT article, n, source FROM attributions WHERE article <= ?", (inputs.seq,))}
         else:
             by_eid = inputs.written  # type: ignore[assignment]
             regroup: dict[str, int] = {}  # hash -> its group's size before
