@@ -1,10 +1,13 @@
-"""The sentence encoder's word-cached tokenizer gives the pieces of the package's own tokenizer."""
+"""The sentence encoder's word-cached tokenizer gives the pieces of the package's own tokenizer, and its forward
+pass with remembered projections the package's vectors."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from marsad.vectors import WordCachedTokenizer, _encoder
+import numpy as np
+
+from marsad.vectors import ProjectedForward, WordCachedTokenizer, _encoder
 
 EDGES = ["", " ", "\u2581", "a\u2581\u2581b", "  x  y ", "\u00a0كلمة\u200f", "١٢٣ ABC abc", "ـــــ", "كيم جونغ أون"]
 
@@ -44,3 +47,36 @@ def test_refuses_a_model_whose_pieces_span_words() -> None:
 
     assert not WordCachedTokenizer.fits(Odd())
     assert not WordCachedTokenizer.fits(object())
+
+
+def test_projected_forward_gives_the_package_vectors(examples_dir: Path) -> None:
+    backend = _encoder()._model
+    assert isinstance(backend._encode_batch, ProjectedForward)
+    texts = [t for t in _texts(examples_dir) if t.strip()][:80]
+    package = type(backend)._encode_batch.__get__(backend)  # the class's own pass, not the instance's
+    fresh = ProjectedForward(backend)
+    groups = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    want = np.empty((len(texts), 512), np.float32)
+    got = np.empty_like(want)
+    package(groups, sum(map(len, groups)), want)
+    fresh(groups, sum(map(len, groups)), got)  # every projection computed now
+    assert fresh.size == len({i for g in groups for i in g})
+    again = np.empty_like(want)
+    fresh(groups[::-1], sum(map(len, groups)), again)  # every projection looked up
+    assert np.abs(got - want).max() < 1e-5
+    assert np.array_equal(again[::-1], got) or np.abs(again[::-1] - got).max() < 1e-6
+    assert np.abs((got * want).sum(axis=1) - 1).max() < 1e-5
+
+
+def test_projected_forward_starts_again_when_full(examples_dir: Path) -> None:
+    backend = _encoder()._model
+    fresh = ProjectedForward(backend)
+    fresh.MAX_ROWS = 50
+    groups = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in _texts(examples_dir)[9:30]]
+    out = np.empty((1, 512), np.float32)
+    want = np.empty((1, 512), np.float32)
+    for g in groups:
+        fresh([g], len(g), out)
+        type(backend)._encode_batch(backend, [g], len(g), want)
+        assert fresh.size <= max(50, len(set(g)))
+        assert np.abs(out - want).max() < 1e-5
