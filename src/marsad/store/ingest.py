@@ -226,12 +226,13 @@ class Ingester:
     """Adds articles to a store, keeping reuse links and stories up to date. Use one per writing process."""
 
     def __init__(self, store: Store, options: Options = DEFAULT_OPTIONS, pipeline: Pipeline | None = None,
-                 encoder: Any = None, checkpoint_every: int = 500) -> None:
+                 encoder: Any = None, checkpoint_every: int = 500, entities_every: int = 0) -> None:
         self.store = store
         self.options = options
         self.pipeline = pipeline or default_pipeline(options)
         self._encoder = encoder
         self.checkpoint_every = checkpoint_every
+        self.entities_every = entities_every or ENTITY_REFRESH_ARTICLES  # in a parallel run (``_ingest_parallel``)
         # a snapshot writes the parts of the cross-document state that changed, but some of it (the vocabulary
         # counts, recent stories) grows with the store, so its interval does too (a tenth of the stored articles,
         # at least ``checkpoint_every``): a crash replays at most that many articles
@@ -362,14 +363,19 @@ class Ingester:
         # start replays those few articles instead
         if self._since_checkpoint >= self.checkpoint_every:
             self.checkpoint()
-        if self.store.get_meta("entities_seq") != str(self.store.max_seq()):
-            with _collector_paused():
-                self.store.refresh_entities()
+        self.refresh_entities()
         if self.options.cross_document:  # after the entities: accounts cite speakers and entities
             # (accounts built elsewhere get this process's vectors of their sentences)
             encoder = None if pmap is map or self._state is None else self._state.encoder
             read.refresh_accounts(self.store, self._touched, pmap, encoder=encoder)
         self._touched.clear()
+
+    def refresh_entities(self) -> None:
+        """Merge the mentions of the articles written since the last merge into entities (committed first)."""
+        self.store.end_batch()
+        if self.store.get_meta("entities_seq") != str(self.store.max_seq()):
+            with _collector_paused():
+                self.store.refresh_entities()
 
     def _failed(self, error: ErrorRecord, report: IngestReport) -> None:
         """A bad input: reported and stored as an error; the batch goes on."""
@@ -416,7 +422,7 @@ class Ingester:
             gc.collect()
             gc.freeze()
         encoder = self._vector_encoder if self.options.cross_document else None
-        ahead = 4 * self.workers
+        ahead = AHEAD_PER_WORKER * self.workers
         analysing: deque[tuple[Article, Future[Any] | None]] = deque()
         # (article, the batch its new texts are in, its prepared units)
         linking: deque[tuple[Article, _Batch | None, list[PreparedUnit] | None]] = deque()
@@ -424,6 +430,7 @@ class Ingester:
         ids: set[str] = set()  # their ids
         queued: set[str] = set()  # texts in a batch whose vectors are not kept yet
         open_batch = _Batch()
+        since_entities = [0]  # articles written since the entities were last merged
 
         with ProcessPoolExecutor(self.workers, mp_context=_pool_context(), initializer=_init_worker,
                                  initargs=(self.pipeline, self.options, os.getpid())) as pool:
@@ -462,6 +469,11 @@ class Ingester:
                     hashes.discard(article.content_hash)
                     ids.discard(article.id)
                     added = self._link_and_store(article, {}, report, prepared)
+                    if added:
+                        since_entities[0] += 1
+                        if since_entities[0] >= self.entities_every:
+                            self.refresh_entities()
+                            since_entities[0] = 0
                 if on_article is not None:
                     on_article(article, added)
 
@@ -510,6 +522,13 @@ class Ingester:
 # in flight behind them), so the ingest process seldom waits for vectors.
 _BATCH_TEXTS = 24
 _LINK_LAG = 6
+# Analyses sent out ahead of the linking, per worker: enough that the workers keep busy while the ingest process
+# is away merging entities (``ENTITY_REFRESH_ARTICLES``) or writing a snapshot.
+AHEAD_PER_WORKER = 64
+# The entities are merged every this many articles written during a parallel run, not only at its end: the
+# merge is incremental (the same entities whenever it runs), and while it runs the workers analyse the articles
+# sent ahead instead of waiting idle for the end of the run.
+ENTITY_REFRESH_ARTICLES = 2_000
 
 
 @dataclass(slots=True, eq=False)
