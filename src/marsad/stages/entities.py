@@ -318,27 +318,35 @@ class CRFModel:
         lens = np.asarray(lengths, dtype=np.int64)
         order = np.argsort(-lens, kind="stable")  # longest first: the active ones are a prefix
         lens_o = lens[order]
+        steps = int(lens_o[0])
         starts = np.zeros(n, dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
         starts_o = starts[order]
-        delta = scores[starts_o].copy()  # (n, L): best score of a path ending in each label
+        # the state scores of step t of every sentence as row t of one (steps, n, L) array (a sentence past its
+        # end reads some other row, never used: only the ``active[t]`` first ones advance at step t)
+        padded = scores[np.minimum(starts_o[None, :] + np.arange(steps)[:, None], len(scores) - 1)]
+        active = np.searchsorted(-lens_o, -np.arange(steps), side="left").tolist()  # sentences longer than t
+        trans = self.trans
+        delta = padded[0].copy()  # (n, L): best score of a path ending in each label
         backs = []
-        for t in range(1, int(lens_o[0]) if n else 0):
-            k = int(np.searchsorted(-lens_o, -t, side="left"))  # sentences with length > t
-            cand = delta[:k, :, None] + self.trans  # previous label i -> label j
-            bp = cand.argmax(axis=1)  # first maximum: the lowest label id on a tie, as crfsuite
-            delta[:k] = cand.max(axis=1) + scores[starts_o[:k] + t]
-            backs.append(bp)
+        for t in range(1, steps):
+            k = active[t]
+            cand = delta[:k, :, None] + trans  # previous label i -> label j
+            backs.append(cand.argmax(axis=1))  # first maximum: the lowest label id on a tie, as crfsuite
+            delta[:k] = cand.max(axis=1) + padded[t, :k]
         best = delta.argmax(axis=1)
         path = np.empty(int(lens.sum()), dtype=np.int64)
         y = best.copy()
         path[starts_o + lens_o - 1] = y
+        ends = lens_o - 1
         for t in range(len(backs), 0, -1):  # backs[t-1] maps the label at t to the one at t-1
-            k = backs[t - 1].shape[0]
+            bp = backs[t - 1]
+            k = bp.shape[0]
+            y_k = y[:k]
             # sentences ending at t start their path here; the longer ones follow their back-pointers
-            y[:k] = np.where(lens_o[:k] - 1 == t, best[:k], y[:k])
-            y[:k] = backs[t - 1][np.arange(k), y[:k]]
-            path[starts_o[:k] + t - 1] = y[:k]
+            np.copyto(y_k, best[:k], where=ends[:k] == t)
+            y_k[:] = bp[np.arange(k), y_k]
+            path[starts_o[:k] + t - 1] = y_k
         labels = self.labels
         flat = [labels[i] for i in path.tolist()]
         out = []
