@@ -28,8 +28,9 @@ the clock), 42-55/s with the models loaded first; now 45-63/s with ``--workers 1
 116.2/s over the whole; search p50/p95 13.3/14.7 ms, story page p95 7.1 ms. The session after (entity merge kept
 up to date, story vectors from sentence vectors, batched commits, the heap frozen before forking): 126.4/s first,
 124.6/s last, 130.3/s over the whole; search p50/p95 13.6/15.3 ms, story page p95 10.9 ms. The session after
-(encoder projections remembered, entities merged during a run, a faster NER Viterbi): 146.2-152.4/s over the whole, 133.9-146.7/s
-for the last run, on a machine where the code before gave 123.6/s and 124.6/s (README, issue #9).
+(encoder projections and first-layer shares remembered, entities merged during a run, a faster NER Viterbi):
+158.6/s over the whole, 147.3/s for the last run, on a machine where the code before gave 123.6/s and 124.6/s;
+search p50/p95 13.9/15.4 ms, story page p95 8.1 ms (README, issue #9).
 """
 
 from __future__ import annotations
