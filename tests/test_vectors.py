@@ -80,3 +80,25 @@ def test_projected_forward_starts_again_when_full(examples_dir: Path) -> None:
         type(backend)._encode_batch(backend, [g], len(g), want)
         assert fresh.size <= max(50, len(set(g)))
         assert np.abs(out - want).max() < 1e-5
+
+
+def test_projected_forward_from_several_threads(examples_dir: Path) -> None:
+    # the server builds accounts live from several threads: the shared rows grow (and start again) meanwhile
+    from concurrent.futures import ThreadPoolExecutor
+
+    backend = _encoder()._model
+    fresh = ProjectedForward(backend)
+    fresh.MAX_ROWS = 300
+    groups = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in _texts(examples_dir)[9:70]]
+    want = np.empty((len(groups), 512), np.float32)
+    for k, g in enumerate(groups):
+        type(backend)._encode_batch(backend, [g], len(g), want[k:k + 1])
+
+    def encode(k: int) -> np.ndarray:
+        out = np.empty((1, 512), np.float32)
+        fresh([groups[k]], len(groups[k]), out)
+        return out[0]
+
+    with ThreadPoolExecutor(8) as pool:
+        got = np.array(list(pool.map(encode, [k % len(groups) for k in range(6 * len(groups))])))
+    assert np.abs(got - np.tile(want, (6, 1))).max() < 1e-5

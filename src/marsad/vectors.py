@@ -115,6 +115,7 @@ class ProjectedForward:
         self.slot = np.full(backend.table.shape[0], -1, np.int64)  # token id -> row in ``rows``
         self.rows = np.zeros((256, self.width), np.float32)
         self.size = 0
+        self._lock = threading.Lock()  # the server encodes from several threads; the rows grow and start again
 
     @staticmethod
     def fits(backend: Any) -> bool:
@@ -183,9 +184,10 @@ class ProjectedForward:
         np.copyto(emb, be.table[flat])
         emb *= be.scale[chunk, None]
         emb += be.lo[chunk, None]
-        slots = self.slots(flat)
         rows = np.empty((n_tokens + 1, self.width), np.float32)
-        rows[:n_tokens] = self.rows[slots]
+        with self._lock:
+            slots = self.slots(flat)  # first: it may grow ``self.rows``
+            rows[:n_tokens] = self.rows[slots]
         rows[n_tokens] = 0.0  # the zero row that window slots outside a sentence point at
         idx = be._window_index(starts, lens, n_tokens)
         buf = np.empty((n_tokens + 1, cnn), dtype=np.float32)
