@@ -1,5 +1,5 @@
 """The sentence encoder's word-cached tokenizer gives the pieces of the package's own tokenizer, and its forward
-pass with remembered projections the package's vectors."""
+pass with each token's remembered contributions the package's vectors."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_projected_forward_gives_the_package_vectors(examples_dir: Path) -> None
     again = np.empty_like(want)
     fresh(groups[::-1], sum(map(len, groups)), again)  # every projection looked up
     assert np.abs(got - want).max() < 1e-5
-    assert np.array_equal(again[::-1], got) or np.abs(again[::-1] - got).max() < 1e-6
+    assert np.abs(again[::-1] - got).max() < 1e-6
     assert np.abs((got * want).sum(axis=1) - 1).max() < 1e-5
 
 

@@ -131,13 +131,19 @@ class ProjectedForward:
         except (ImportError, AttributeError):
             return False
 
+    def _embed(self, ids: np.ndarray, out: np.ndarray) -> None:
+        """The embedding rows of ``ids`` into ``out`` (the table is stored quantized, in per-chunk bytes)."""
+        be = self.backend
+        chunk = ids % self.forward._NUM_CHUNKS
+        np.copyto(out, be.table[ids])
+        out *= be.scale[chunk, None]
+        out += be.lo[chunk, None]
+
     def _token_rows(self, ids: np.ndarray) -> np.ndarray:
         """What tokens ``ids`` contribute on their own: projection, then each branch's first-layer shares."""
         be, f, cnn = self.backend, self.forward, self.forward._CNN_DIM
-        chunk = ids % f._NUM_CHUNKS
-        emb = be.table[ids].astype(np.float32)
-        emb *= be.scale[chunk, None]
-        emb += be.lo[chunk, None]
+        emb = np.empty((len(ids), f._EMB_DIM), np.float32)
+        self._embed(ids, emb)
         out = np.empty((len(ids), self.width), np.float32)
         x = out[:, :3 * cnn]
         np.matmul(emb, be.proj_W, out=x)
@@ -179,11 +185,7 @@ class ProjectedForward:
         np.cumsum(lens[:-1], out=starts[1:])
         # [raw embedding | CNN order 2 | order 3 | order 5], the branches written in place
         feats = np.empty((n_tokens, be._feat_dim), dtype=np.float32)
-        emb = feats[:, :f._EMB_DIM]
-        chunk = flat % f._NUM_CHUNKS
-        np.copyto(emb, be.table[flat])
-        emb *= be.scale[chunk, None]
-        emb += be.lo[chunk, None]
+        self._embed(flat, feats[:, :f._EMB_DIM])
         rows = np.empty((n_tokens + 1, self.width), np.float32)
         with self._lock:
             slots = self.slots(flat)  # first: it may grow ``self.rows``

@@ -430,7 +430,7 @@ class Ingester:
         ids: set[str] = set()  # their ids
         queued: set[str] = set()  # texts in a batch whose vectors are not kept yet
         open_batch = _Batch()
-        since_entities = [0]  # articles written since the entities were last merged
+        since_entities = 0  # articles written since the entities were last merged
 
         with ProcessPoolExecutor(self.workers, mp_context=_pool_context(), initializer=_init_worker,
                                  initargs=(self.pipeline, self.options, os.getpid())) as pool:
@@ -455,6 +455,7 @@ class Ingester:
                     flush()
 
             def link() -> None:  # the oldest article: wait for its vectors, link and write it
+                nonlocal since_entities
                 article, batch, prepared = linking.popleft()
                 if batch is None:
                     report.unchanged += 1
@@ -470,10 +471,10 @@ class Ingester:
                     ids.discard(article.id)
                     added = self._link_and_store(article, {}, report, prepared)
                     if added:
-                        since_entities[0] += 1
-                        if since_entities[0] >= self.entities_every:
+                        since_entities += 1
+                        if since_entities >= self.entities_every:
                             self.refresh_entities()
-                            since_entities[0] = 0
+                            since_entities = 0
                 if on_article is not None:
                     on_article(article, added)
 
