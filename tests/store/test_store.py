@@ -103,6 +103,8 @@ def test_a_batch_commits_whole_articles_together(db_copy: Path) -> None:
         assert reader.count("articles") == n, "a reader sees nothing of an open batch"
         store.end_batch()
         assert reader.count("articles") == n + 1 and reader.article("batch-1") is not None
+        # the batch's search rows are written when it commits: the stored article's, not the rolled-back one's
+        assert _indexed(reader, article.text) == {reader.seq_of("000"), reader.seq_of("batch-1")}
         store.begin_batch()
         third = store.article("000")
         assert third is not None
@@ -110,6 +112,13 @@ def test_a_batch_commits_whole_articles_together(db_copy: Path) -> None:
         store.add_article(third)
     with Store(db_copy, readonly=True) as reader:  # closing the store commits what its batch holds
         assert reader.article("batch-3") is not None
+        assert reader.seq_of("batch-3") in _indexed(reader, article.text)
+
+
+def _indexed(store: Store, text: str) -> set[int | None]:
+    """The seqs of the articles whose search rows hold all of ``text``'s first ten words."""
+    words = " ".join('"' + w + '"' for w in normalize(text).split()[:10] if w.isalpha())
+    return {r[0] for r in store.conn.execute("SELECT rowid FROM search WHERE search MATCH ?", (words,))}
 
 
 def test_search_finds_other_spellings_with_raw_offsets(built_db: Path) -> None:

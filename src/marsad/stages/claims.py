@@ -134,6 +134,12 @@ class DossierIndex:
         return [(max(s, member["start"]), min(e, member["end"])) for s, e in article["body"]], article
 
 
+@lru_cache(maxsize=8_192)
+def _quantities(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[Quantity, ...]:
+    # copies of a wire text repeat its sentences in every member of a story: each is read once
+    return tuple(find_quantities(text, skip))
+
+
 def _is_lede(text: str) -> bool:
     return text.rstrip().endswith((".", "۔")) and len(text.split()) >= 12
 
@@ -165,7 +171,7 @@ def story_claims(index: DossierIndex, story: dict[str, Any], encoder: Any = None
                 continue  # a headline repeats its lede; a first line taken as title may be the lede itself
             para = next((p for p in paragraphs if p[0] <= s and e <= p[1]), (s, e))
             times = index.within("times", article["id"], s, e)
-            skip = [(t["start"] - s, t["end"] - s) for t in times]
+            skip = tuple((t["start"] - s, t["end"] - s) for t in times)
             attributions = index.overlapping("attributions", article["id"], s, e)
             credits = credited_outlets(article["text"][para[0]:para[1]])
             credits |= {media_key(a["source_text"]) for a in attributions if credited_outlets(a["source_text"])}
@@ -173,7 +179,7 @@ def story_claims(index: DossierIndex, story: dict[str, Any], encoder: Any = None
                 index=len(claims), article=article["id"], unit=member.get("unit", article["id"]), start=s, end=e,
                 text=text, outlet=outlet, published=published, position=position, paragraph=para,
                 entities=frozenset(m[2] for m in index.within("mentions", article["id"], s, e)),
-                quantities=find_quantities(text, skip), times=times,
+                quantities=list(_quantities(text, skip)), times=times,
                 credits=frozenset(credits | ({own} if own else set())),
                 speakers=frozenset(q["speaker"] for q in index.overlapping("quotes", article["id"], s, e)
                                    if q.get("speaker")),

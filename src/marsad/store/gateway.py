@@ -69,6 +69,9 @@ class Store:
         self.conn = connect(self.path, readonly)
         self._entity_cache: _EntityInputs | None = None
         self._batch = False  # a transaction left open by ``begin_batch``
+        # the full-text rows of a batch's articles, written together when it commits: FTS5 flushes its pending
+        # terms at every savepoint, and a small segment per article (then merging them) was most of a write
+        self._search_rows: list[tuple[int, str, str]] = []
         if not readonly:
             migrate(self.conn)
 
@@ -120,7 +123,17 @@ class Store:
     def end_batch(self) -> None:
         if self._batch:
             self._batch = False
+            try:
+                self._write_search_rows()
+            except BaseException:
+                self.conn.execute("ROLLBACK")  # the batch's articles without their search rows: none of it
+                raise
             self.conn.execute("COMMIT")
+
+    def _write_search_rows(self) -> None:
+        rows, self._search_rows = self._search_rows, []
+        if rows:
+            self.conn.executemany("INSERT INTO search (rowid, title, text) VALUES (?, ?, ?)", rows)
 
     @property
     def in_batch(self) -> bool:
@@ -191,8 +204,9 @@ class Store:
                           " cue_start, cue_end, anonymous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           [(seq, n, a.claim.start, a.claim.end, a.source.start, a.source.end, a.cue.start,
                             a.cue.end, int(a.anonymous)) for n, a in enumerate(article.attributions)])
-            c.execute("INSERT INTO search (rowid, title, text) VALUES (?, ?, ?)",
-                      (seq, normalize(article.title or ""), normalize(text)))
+            search_row = (seq, normalize(article.title or ""), normalize(text))
+            if not self._batch:
+                c.execute("INSERT INTO search (rowid, title, text) VALUES (?, ?, ?)", search_row)
             seqs = {article.id: seq}
             for p in passages:
                 for aid in (p.a_article, p.b_article):
@@ -213,6 +227,8 @@ class Store:
                 c.execute("UPDATE stories SET n_articles = (SELECT count(DISTINCT article) FROM story_members"
                           " WHERE story = ?1), n_outlets = (SELECT count(DISTINCT a.outlet) FROM story_members m"
                           " JOIN articles a ON a.seq = m.article WHERE m.story = ?1) WHERE id = ?1", (s["story"],))
+            if self._batch:  # last: an article whose savepoint rolls back has no row waiting
+                self._search_rows.append(search_row)
             return seq
 
     def _seq_required(self, article_id: str) -> int:
