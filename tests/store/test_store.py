@@ -215,11 +215,13 @@ def test_small_batches_skip_the_snapshot_and_are_replayed(tmp_path: Path) -> Non
 
 def test_entity_refresh_writes_only_the_difference_and_ends_as_a_full_rewrite(db_copy: Path) -> None:
     """``refresh_entities`` diffs against the stored rows: rows that are stale, missing or extra are all put
-    right, and the result is the content a refresh into empty tables gives."""
-    with Store(db_copy) as store:
+    right, and the result is the content a refresh into empty tables gives. (The damage is done by another
+    connection, as another process would: the gateway's own writes are the ones it keeps track of.)"""
+    with Store(db_copy) as store, Store(db_copy) as other:
         expected = read.content_digest(store)
-        c = store.conn
-        with store.transaction():
+        store.refresh_entities()  # what it keeps is up to date: only a check of the tables finds the damage
+        c = other.conn
+        with other.transaction():
             c.execute("INSERT INTO entities VALUES ('Ebogus', 'PERS', 'لا أحد', NULL, '[]', 1)")
             c.execute("INSERT INTO entity_mentions SELECT 'Ebogus', article, start, \"end\" FROM entity_mentions"
                       " LIMIT 3")
@@ -232,7 +234,7 @@ def test_entity_refresh_writes_only_the_difference_and_ends_as_a_full_rewrite(db
         assert read.content_digest(store) != expected, "the damage must show, or this test proves nothing"
         store.refresh_entities()
         assert read.content_digest(store) == expected
-        with store.transaction():
+        with other.transaction():
             for table in ("entity_mentions", "entities"):
                 c.execute(f"DELETE FROM {table}")
         store.refresh_entities()
@@ -273,9 +275,9 @@ def test_entity_merge_inputs_kept_between_runs_give_the_rows_of_a_fresh_merge(tm
         Ingester(store, checkpoint_every=5).ingest(paths[6:])  # extends what it kept with articles 7-15
         kept = {t: d for t, d in read.content_digest(store).items() if t in tables}
     assert kept == fresh_merge()
-    with Store(db) as store:
+    with Store(db) as store, Store(db) as other:
         store.refresh_entities()
-        with store.transaction() as c:  # a row it had counted changes: what it kept is not used
+        with other.transaction() as c:  # a row it had counted changes: what it kept is not used
             c.execute("DELETE FROM mentions WHERE article = 1 AND n = (SELECT max(n) FROM mentions WHERE article = 1)")
         store.refresh_entities()
         rebuilt = {t: d for t, d in read.content_digest(store).items() if t in tables}
