@@ -31,6 +31,10 @@ def _media_re() -> re.Pattern[str]:
     return re.compile(r"(?<![^\s\"(])(?:و?[بل]?|ف)(?:" + media + r")\s+\"?([^\s\"().,،:؛]+)")
 
 
+_MEDIA_WORDS = frozenset(normalize(m) for m in _MEDIA)
+
+
+@lru_cache(maxsize=4_096)
 def media_key(name: str | None) -> str:
     """The identifying word of an outlet's name: "وكالة النهار للأنباء" -> "النهار", "الواحة نيوز" -> "الواحه"."""
     if not name:
@@ -40,7 +44,7 @@ def media_key(name: str | None) -> str:
     if found:
         return found.group(1)
     tokens = [w.strip("\"()") for w in norm.split()]
-    tokens = [w for w in tokens if w and w not in {normalize(m) for m in _MEDIA}]
+    tokens = [w for w in tokens if w and w not in _MEDIA_WORDS]
     return tokens[0] if tokens else norm.strip()
 
 

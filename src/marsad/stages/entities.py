@@ -329,11 +329,15 @@ class CRFModel:
         trans = self.trans
         delta = padded[0].copy()  # (n, L): best score of a path ending in each label
         backs = []
+        rows, cols = np.arange(n)[:, None], np.arange(trans.shape[1])
+        buf = np.empty((n, *trans.shape))
         for t in range(1, steps):
             k = active[t]
-            cand = delta[:k, :, None] + trans  # previous label i -> label j
-            backs.append(cand.argmax(axis=1))  # first maximum: the lowest label id on a tie, as crfsuite
-            delta[:k] = cand.max(axis=1) + padded[t, :k]
+            cand = buf[:k]
+            np.add(delta[:k, :, None], trans, out=cand)  # previous label i -> label j
+            back = cand.argmax(axis=1)  # first maximum: the lowest label id on a tie, as crfsuite
+            backs.append(back)
+            np.add(cand[rows[:k], back, cols], padded[t, :k], out=delta[:k])  # the maxima: what argmax picked
         best = delta.argmax(axis=1)
         path = np.empty(int(lens.sum()), dtype=np.int64)
         y = best.copy()

@@ -379,9 +379,12 @@ class ReuseIndex:
             spans.append((owners, lo, hi))
         keep = (df > 0) & (df < self.options.max_df)
         for owners, lo, hi in spans:
-            for start, stop in zip(lo[keep].tolist(), hi[keep].tolist(), strict=True):
-                if stop > start:
-                    owners_all.append(owners[start:stop])
+            lo, hi = lo[keep], hi[keep]
+            sizes = hi - lo
+            total = int(sizes.sum())
+            if total:  # the owners of every kept gram's range [lo, hi), gathered in one indexing
+                ends = np.cumsum(sizes)
+                owners_all.append(owners[np.repeat(lo - ends + sizes, sizes) + np.arange(total)])
         if not owners_all:
             return []
         found, counts = np.unique(np.concatenate(owners_all), return_counts=True)

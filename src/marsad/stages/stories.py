@@ -13,6 +13,7 @@ The state (stories, vocabulary counts) can be saved and reloaded, so the store c
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import re
@@ -156,8 +157,9 @@ class StoryClusterer:
 
     def core(self, terms: Mapping[str, float], k: int) -> list[str]:
         """The ``k`` words that identify a text: frequent in it, rare elsewhere (names, places, numbers)."""
-        idf = dict(zip(terms, self._idfs(terms), strict=True))
-        return sorted(terms, key=lambda t: (-terms[t] * idf[t], t))[:k]
+        # the k smallest of (-weight, word) pairs, the first k of them sorted (a story's vocabulary is thousands)
+        scored = [(-terms[t] * idf, t) for t, idf in zip(terms, self._idfs(terms), strict=True)]
+        return [t for _, t in heapq.nsmallest(k, scored)]
 
     def _lexical(self, terms: Mapping[str, float], story: Story, core_u: list[str] | None = None) -> float:
         """Agreement of identifying words, both ways: how much of the unit's core the story's members use, and
