@@ -6,10 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from marsad.vectors import ProjectedForward, WordCachedTokenizer, _encoder
 
-EDGES = ["", " ", "\u2581", "a\u2581\u2581b", "  x  y ", "\u00a0كلمة\u200f", "١٢٣ ABC abc", "ـــــ", "كيم جونغ أون"]
+EDGES = ["", " ", "\u2581", "a\u2581\u2581b", "  x  y ", "\u00a0كلمة\u200f", "١٢٣ ABC abc", "ـــــ", "كيم جونغ أون",
+         # spaces the normalizer makes (no-break, ideographic, a ligature that expands to words), alone, at a
+         # word's edge or between words; marks that vanish
+         "\u00a0", "x\u00a0", "\u00a0 x", "x \u00a0 y", " \u200f ", "\u200f", "a\u3000b", "a\t\tb\n", "ﷺ قال",
+         "قال ﷺ", "ﷺ", "x \u200f\u200f y", "\ufeffبداية"]
 
 
 def _texts(*folders: Path) -> list[str]:
@@ -25,9 +30,12 @@ def test_encoder_uses_word_cache() -> None:
     assert isinstance(_encoder()._model.sp, WordCachedTokenizer)
 
 
-def test_same_ids_as_package_tokenizer(examples_dir: Path, seeds_dir: Path) -> None:
+@pytest.mark.parametrize("apart", [True, False], ids=["words normalized apart", "texts normalized whole"])
+def test_same_ids_as_package_tokenizer(examples_dir: Path, seeds_dir: Path, apart: bool) -> None:
     cached = _encoder()._model.sp
     fresh = WordCachedTokenizer(cached.tokenizer)  # empty cache: the first pass segments, the second looks up
+    assert fresh._apart, "the shipped model's normalizer has no key with a space: words normalize apart"
+    fresh._apart = apart
     texts = _texts(examples_dir, seeds_dir)
     want = [cached.tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
     assert [fresh.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts] == want
@@ -119,3 +127,16 @@ def test_projected_forward_from_several_threads(examples_dir: Path) -> None:
     with ThreadPoolExecutor(8) as pool:
         got = np.array(list(pool.map(encode, [k % len(groups) for k in range(6 * len(groups))])))
     assert np.abs(got - np.tile(want, (6, 1))).max() < 1e-5
+
+
+def test_words_normalize_apart_only_when_no_trie_key_holds_a_space() -> None:
+    from types import SimpleNamespace
+
+    real = _encoder()._model.sp.tokenizer._normalizer
+    fields = {k: getattr(real, k) for k in ("_remove_extra_whitespaces", "_add_dummy_prefix", "_space_symbol",
+                                            "_ascii", "_units")}
+    assert WordCachedTokenizer._words_apart(SimpleNamespace(**fields))
+    spaced = [*real._units, 0x20]  # a unit labelled with the space byte: some key may hold a space
+    assert not WordCachedTokenizer._words_apart(SimpleNamespace(**{**fields, "_units": spaced}))
+    assert not WordCachedTokenizer._words_apart(SimpleNamespace(**{**fields, "_add_dummy_prefix": False}))
+    assert not WordCachedTokenizer._words_apart(object())
