@@ -30,7 +30,10 @@ up to date, story vectors from sentence vectors, batched commits, the heap froze
 124.6/s last, 130.3/s over the whole; search p50/p95 13.6/15.3 ms, story page p95 10.9 ms. The session after
 (encoder projections and first-layer shares remembered, entities merged during a run, a faster NER Viterbi):
 158.6/s over the whole, 147.3/s for the last run, on a machine where the code before gave 123.6/s and 124.6/s;
-search p50/p95 13.9/15.4 ms, story page p95 8.1 ms (README, issue #9).
+search p50/p95 13.9/15.4 ms, story page p95 8.1 ms.
+The session after (search rows written per batch, relaxed collector, the encoder's head once per call, merge
+fixes), on a machine a sixth slower: 159.1/s over the whole, 152.3/s for the last run; search p50/p95 13.6/14.8
+ms, story page p95 8.1 ms (README, issue #9).
 """
 
 from __future__ import annotations
