@@ -30,6 +30,8 @@ from .schema import migrate
 BUSY_TIMEOUT_MS = 30_000
 # the ``state`` row that holds the seq of the whole snapshot (its file rows may be older: see ``save_state``)
 _SNAPSHOT_SEQ = "snapshot.seq"
+# an article's full-text row: at once outside a batch, with the batch's others when it commits (``end_batch``)
+_SEARCH_INSERT = "INSERT INTO search (rowid, title, text) VALUES (?, ?, ?)"
 
 
 def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
@@ -133,7 +135,7 @@ class Store:
     def _write_search_rows(self) -> None:
         rows, self._search_rows = self._search_rows, []
         if rows:
-            self.conn.executemany("INSERT INTO search (rowid, title, text) VALUES (?, ?, ?)", rows)
+            self.conn.executemany(_SEARCH_INSERT, rows)
 
     @property
     def in_batch(self) -> bool:
@@ -206,7 +208,7 @@ class Store:
                             a.cue.end, int(a.anonymous)) for n, a in enumerate(article.attributions)])
             search_row = (seq, normalize(article.title or ""), normalize(text))
             if not self._batch:
-                c.execute("INSERT INTO search (rowid, title, text) VALUES (?, ?, ?)", search_row)
+                c.execute(_SEARCH_INSERT, search_row)
             seqs = {article.id: seq}
             for p in passages:
                 for aid in (p.a_article, p.b_article):
