@@ -71,8 +71,7 @@ def main() -> None:
         corpus = Path(tmp) / "corpus"
         paths = write_corpus(corpus, args.n)
         db = Path(tmp) / "bench.db"
-        with Store(db) as store:
-            ingester = Ingester(store, Options(workers=args.workers))
+        with Store(db) as store, Ingester(store, Options(workers=args.workers)) as ingester:
             ingester.warm()  # load the models outside the timing
             size = -(-args.n // max(1, args.runs))
             added, ingest_s = 0, 0.0

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from marsad.options import Options
 from marsad.stages.reuse import _common
 from marsad.store import Ingester, Store, read
+
+_held: list[Ingester] = []  # the ingester of a test, as forked workers see it
 
 
 def _content(db: Path) -> tuple[dict[str, str], list[list[object]], list[str]]:
@@ -48,6 +52,49 @@ def test_workers_store_the_same_as_one_process(tmp_path: Path, examples_dir: Pat
     assert reports[2][3] == ["dup-a", "zz", "zz~2"]
     assert reports[2][4] >= 2  # the copy and dup-b at least (and the examples again)
     assert _content(tmp_path / "w1.db") == _content(tmp_path / "w2.db")
+
+
+def _state_in_worker() -> tuple[int, bool]:
+    return os.getpid(), _held[0]._state is not None
+
+
+def test_workers_outlive_a_run_and_start_before_the_state(tmp_path: Path, examples_dir: Path) -> None:
+    # the workers are forked once, before the ingest process loads the cross-document state (pages it shares
+    # with a live child are copied when it writes to them); ``close`` stops them and a later run starts others
+    texts = sorted(examples_dir.glob("*.txt"))
+    with Store(tmp_path / "m.db") as store:
+        Ingester(store, Options(workers=1)).ingest(texts[:2])  # a snapshot to load
+    with Store(tmp_path / "m.db") as store, Ingester(store, Options(workers=2)) as ingester:
+        _held[:] = [ingester]
+        assert ingester.ingest(texts[2:4]).added
+        pool = ingester._pool
+        assert pool is not None and ingester._state is not None
+        first = {pool.submit(_state_in_worker).result() for _ in range(8)}
+        assert all(not loaded for _, loaded in first)  # forked before the state was loaded
+        assert ingester.ingest(texts[4:]).added
+        assert ingester._pool is pool  # the same workers
+        pids = {pid for pid, _ in first}
+        ingester.close()
+        assert ingester._pool is None
+        for pid in pids:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+        assert not ingester.ingest(texts).added  # a fresh pool: everything is stored already
+        assert ingester._pool is not None and ingester._pool is not pool
+    _held.clear()
+
+
+def test_a_failed_run_stops_its_workers(tmp_path: Path, examples_dir: Path) -> None:
+    def fail(article: object, added: bool) -> None:
+        raise RuntimeError("stop")
+
+    texts = sorted(examples_dir.glob("*.txt"))
+    with Store(tmp_path / "f.db") as store, Ingester(store, Options(workers=2)) as ingester:
+        with pytest.raises(RuntimeError):
+            ingester.ingest(texts, on_article=fail)
+        assert ingester._pool is None
+        report = ingester.ingest(texts)
+        assert len(report.added) + report.unchanged == len(texts)
 
 
 def test_common_ngrams_match_intersect1d() -> None:

@@ -53,9 +53,9 @@ def ingest_command(
         # how often the cross-document state is snapshotted (articles); tests make it small
         every = int(os.environ.get("MARSAD_CHECKPOINT_EVERY", "500"))
         entities_every = int(os.environ.get("MARSAD_ENTITIES_EVERY", "0"))  # 0: the default
-        ingester = Ingester(store, Options(max_bytes=max_bytes, workers=workers), checkpoint_every=every,
-                            entities_every=entities_every)
-        report = ingester.ingest(inputs)
+        with Ingester(store, Options(max_bytes=max_bytes, workers=workers), checkpoint_every=every,
+                      entities_every=entities_every) as ingester:
+            report = ingester.ingest(inputs)
         for e in report.errors:
             err.print(f"[red]{e.code}[/red] {e.input}: {e.message} ({CODES[e.code][0]})", highlight=False)
         if not quiet:

@@ -27,6 +27,7 @@ import logging
 import os
 import tempfile
 import time
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
@@ -267,16 +268,27 @@ class Ingester:
         self._touched: set[str] = set()  # stories that gained members since the last finish
         self._batch_started, self._batch_articles = 0.0, 0  # the open batch of writes (``BATCH_ARTICLES``)
         self.workers = options.workers if options.workers > 0 else _cores()
+        self._pool: Any = None  # ``_worker_pool``
+        self._pool_closer: weakref.finalize | None = None
+
+    @property
+    def encoder(self) -> Any:
+        """The sentence encoder of the cross-document state (given, or the default one), without loading it."""
+        if self._encoder is None:
+            from ..vectors import default_encoder
+
+            self._encoder = default_encoder()
+        return self._encoder
 
     @property
     def _vector_encoder(self) -> Any:
         """The encoder when it can take vectors computed elsewhere (the default one can; a test's may not)."""
-        encoder = self.state.encoder
+        encoder = self.encoder
         return encoder if hasattr(encoder, "vectors_of") and hasattr(encoder, "remember") else None
 
     def warm(self) -> None:
         """Load the models now (the sentence encoder, the stages' taggers), e.g. before timing an ingest; worker
-        processes started after this share them."""
+        processes started after this share them. (Not the cross-document state: see ``_worker_pool``.)"""
         if self.options.cross_document and self._vector_encoder is not None:
             self._vector_encoder.vectors_of(["تجربة"])  # not kept: the cache stays as it was
         sample = Article(id="warm", text="قال وزير الخارجية محمد العلي في القاهرة يوم الاثنين إن المحادثات ستستمر.\n")
@@ -286,11 +298,7 @@ class Ingester:
     def state(self) -> CrossDocState:
         """The cross-document state: the stored snapshot, plus a replay of the articles stored after it."""
         if self._state is None:
-            encoder = self._encoder
-            if encoder is None:
-                from ..vectors import default_encoder
-
-                encoder = default_encoder()
+            encoder = self.encoder
             with tempfile.TemporaryDirectory(prefix="marsad-state-") as tmp, _collector_paused():
                 seq = self.store.load_state_files(Path(tmp))
                 state = CrossDocState.load(tmp, self.options, encoder) if seq else CrossDocState(self.options,
@@ -438,16 +446,10 @@ class Ingester:
         order, several per worker ahead, and linked and written in that same order as their work comes back;
         each gets the id and the already-stored verdict it would get in a serial run (texts and ids sent out
         count as stored). Ends with ``finish``, its accounts built by the workers too."""
-        from concurrent.futures import Future, ProcessPoolExecutor
+        from concurrent.futures import Future
 
+        pool = self._worker_pool()  # before the state is loaded: see ``_worker_pool``
         _ = self.state  # the snapshot and replay first: they must not run while articles are in flight
-        self.warm()  # in this process, before the fork: the workers share the loaded models
-        if self.store.max_seq() >= FREEZE_STATE_FROM:
-            # what this process holds now (the state, the entity merge) lives on: out of the collector's full
-            # passes, here and in the forked workers, whose passes would otherwise walk (and so copy, page by
-            # page) the whole inherited heap on every run; what has become garbage is collected first
-            gc.collect()
-            gc.freeze()
         encoder = self._vector_encoder if self.options.cross_document else None
         ahead = AHEAD_PER_WORKER * self.workers
         analysing: deque[tuple[Article, Future[Any] | None]] = deque()
@@ -459,90 +461,123 @@ class Ingester:
         open_batch = _Batch()
         since_entities = 0  # articles written since the entities were last merged
 
-        with ProcessPoolExecutor(self.workers, mp_context=_pool_context(), initializer=_init_worker,
-                                 initargs=(self.pipeline, self.options, os.getpid())) as pool:
+        def flush() -> None:
+            nonlocal open_batch
+            if open_batch.texts:
+                open_batch.future = pool.submit(_encode_in_worker, open_batch.texts)
+            open_batch = _Batch()
 
-            def flush() -> None:
-                nonlocal open_batch
-                if open_batch.texts:
-                    open_batch.future = pool.submit(_encode_in_worker, open_batch.texts)
-                open_batch = _Batch()
+        def analysed() -> None:  # the oldest analysis back: its new texts join the open batch
+            item, future = analysing.popleft()
+            if future is None:
+                linking.append((item, None, None))
+                return
+            article, texts, prepared = future.result()
+            new = [t for t in texts if t not in queued and t not in encoder.cache] if encoder else []
+            open_batch.texts.extend(new)
+            queued.update(new)
+            linking.append((article, open_batch, prepared))
+            if len(open_batch.texts) >= _BATCH_TEXTS:
+                flush()
 
-            def analysed() -> None:  # the oldest analysis back: its new texts join the open batch
-                item, future = analysing.popleft()
-                if future is None:
-                    linking.append((item, None, None))
-                    return
-                article, texts, prepared = future.result()
-                new = [t for t in texts if t not in queued and t not in encoder.cache] if encoder else []
-                open_batch.texts.extend(new)
-                queued.update(new)
-                linking.append((article, open_batch, prepared))
-                if len(open_batch.texts) >= _BATCH_TEXTS:
+        def link() -> None:  # the oldest article: wait for its vectors, link and write it
+            nonlocal since_entities
+            article, batch, prepared = linking.popleft()
+            if batch is None:
+                report.unchanged += 1
+                added = False
+            else:
+                if batch is open_batch:
                     flush()
+                if batch.future is not None and not batch.kept:
+                    encoder.remember(dict(zip(batch.texts, batch.future.result(), strict=True)))
+                    queued.difference_update(batch.texts)
+                    batch.kept = True
+                hashes.discard(article.content_hash)
+                ids.discard(article.id)
+                added = self._link_and_store(article, {}, report, prepared)
+                if added:
+                    since_entities += 1
+                    if since_entities >= self.entities_every:
+                        self.refresh_entities()
+                        since_entities = 0
+            if on_article is not None:
+                on_article(article, added)
 
-            def link() -> None:  # the oldest article: wait for its vectors, link and write it
-                nonlocal since_entities
-                article, batch, prepared = linking.popleft()
-                if batch is None:
-                    report.unchanged += 1
-                    added = False
+        def ready(batch: _Batch | None) -> bool:
+            return batch is None or (batch is not open_batch and (batch.future is None or batch.future.done()))
+
+        def pump(final: bool = False) -> None:
+            while analysing and (final or len(analysing) > ahead or analysing[0][1] is None
+                                 or analysing[0][1].done()):
+                analysed()
+            while linking:
+                if linking[0][1] is open_batch:  # the next article to link waits for it: send it now
+                    flush()
+                if not (final or len(linking) > _LINK_LAG * ahead or ready(linking[0][1])):
+                    break
+                link()
+
+        failed = True
+        try:
+            for item in items:
+                if isinstance(item, ErrorRecord):
+                    self._failed(item, report)
+                    continue
+                if item.content_hash in hashes or self.store.has_hash(item.content_hash):
+                    analysing.append((item, None))
                 else:
-                    if batch is open_batch:
-                        flush()
-                    if batch.future is not None and not batch.kept:
-                        encoder.remember(dict(zip(batch.texts, batch.future.result(), strict=True)))
-                        queued.difference_update(batch.texts)
-                        batch.kept = True
-                    hashes.discard(article.content_hash)
-                    ids.discard(article.id)
-                    added = self._link_and_store(article, {}, report, prepared)
-                    if added:
-                        since_entities += 1
-                        if since_entities >= self.entities_every:
-                            self.refresh_entities()
-                            since_entities = 0
-                if on_article is not None:
-                    on_article(article, added)
+                    item.id = self.store.free_id(item.id, also_taken=ids)
+                    hashes.add(item.content_hash)
+                    ids.add(item.id)
+                    analysing.append((item, pool.submit(_analyse_in_worker, item, encoder is not None)))
+                pump()
+            pump(final=True)
+            failed = False
+        except BaseException:
+            for _, future in analysing:
+                if future is not None:
+                    future.cancel()
+            self.close()  # a pool that failed is not used again (the next run starts another)
+            raise
+        finally:
+            # the accounts built by the workers too, unless they failed (then here, as a serial run would)
+            self.finish(map if failed or self._pool is None else partial(pool.map, chunksize=4))
 
-            def ready(batch: _Batch | None) -> bool:
-                return batch is None or (batch is not open_batch and (batch.future is None or batch.future.done()))
+    def _worker_pool(self) -> Any:
+        """The worker processes of parallel runs, started on the first and kept until ``close``. They are forked
+        once the models are loaded (``warm``: the workers share them) and, on the first run, before the
+        cross-document state is: pages the ingest process shares with a live child are copied the first time it
+        writes to them, and a run touches (reference counts, updates) much of the state, so each run's fresh
+        workers cost the ingest process a copy of a gigabyte of pages at 90k articles (half its time there)."""
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
 
-            def pump(final: bool = False) -> None:
-                while analysing and (final or len(analysing) > ahead or analysing[0][1] is None
-                                     or analysing[0][1].done()):
-                    analysed()
-                while linking:
-                    if linking[0][1] is open_batch:  # the next article to link waits for it: send it now
-                        flush()
-                    if not (final or len(linking) > _LINK_LAG * ahead or ready(linking[0][1])):
-                        break
-                    link()
+            self.warm()
+            # what this process holds now lives on: out of the collector's full passes, here and in the forked
+            # workers, whose passes would otherwise walk (and so copy, page by page) the inherited heap
+            gc.collect()
+            gc.freeze()
+            pool = ProcessPoolExecutor(self.workers, mp_context=_pool_context(), initializer=_init_worker,
+                                       initargs=(self.pipeline, self.options, os.getpid()))
+            pool.submit(os.getpid).result()  # a forking pool starts all its workers with its first task
+            self._pool = pool
+            self._pool_closer = weakref.finalize(self, pool.shutdown, wait=False, cancel_futures=True)
+        return self._pool
 
-            failed = True
-            try:
-                for item in items:
-                    if isinstance(item, ErrorRecord):
-                        self._failed(item, report)
-                        continue
-                    if item.content_hash in hashes or self.store.has_hash(item.content_hash):
-                        analysing.append((item, None))
-                    else:
-                        item.id = self.store.free_id(item.id, also_taken=ids)
-                        hashes.add(item.content_hash)
-                        ids.add(item.id)
-                        analysing.append((item, pool.submit(_analyse_in_worker, item, encoder is not None)))
-                    pump()
-                pump(final=True)
-                failed = False
-            except BaseException:
-                for _, future in analysing:
-                    if future is not None:
-                        future.cancel()
-                raise
-            finally:
-                # the accounts built by the workers too, unless they failed (then here, as a serial run would)
-                self.finish(map if failed else partial(pool.map, chunksize=4))
+    def close(self) -> None:
+        """Stop the worker processes of parallel runs (a later run starts new ones)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            if self._pool_closer is not None:
+                self._pool_closer.detach()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Ingester:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # Texts encoded per worker task: enough for the encoder's batching to pay, few enough that a batch is sent out
