@@ -70,6 +70,7 @@ class Story:
 
 
 _NO_DAY = -(10**9)  # "no date" in the day arrays
+_LOG_DF_KEPT = 300_000  # words whose log counts ``_idfs`` keeps at most (then it starts again)
 
 
 def _parse(d: str | None) -> date | None:
@@ -124,8 +125,9 @@ class StoryClusterer:
         self.story_of: dict[str, str] = {}  # unit id -> story id
         self.doc_freq: Counter[str] = Counter()
         self.n_units = 0
-        self._idf_memo: dict[str, float] = {}
-        self._idf_at = -1  # the ``n_units`` the memo is for
+        self._log_df: dict[str, float] = {}  # word -> log(doc_freq + 1), dropped when its count changes
+        self._idf_at = -1  # the ``n_units`` that ``_idf_base`` is for
+        self._idf_base = 0.0
         self._observed: set[str] = set()
         self._position: dict[str, int] = {}  # story id -> index in self.stories
         self._centroids = np.zeros((0, 512), np.float32)
@@ -141,19 +143,30 @@ class StoryClusterer:
         return self._encoder
 
     def _idfs(self, terms: Iterable[str]) -> list[float]:
-        """The rarity weight of each word. Remembered until the vocabulary counts change (each added unit
-        changes ``n_units``): scoring ~30 candidate stories asks for the same few words hundreds of times."""
+        """The rarity weight of each word, log((n_units + 1) / (doc_freq + 1)) + 1. A word's log count is
+        remembered until its count changes: scoring ~30 candidate stories asks for the same few words hundreds
+        of times, and each added unit changes ``n_units`` (one term for all words) but the counts of its own."""
         if self._idf_at != self.n_units:
-            self._idf_memo.clear()
             self._idf_at = self.n_units
-        memo, df, n = self._idf_memo, self.doc_freq, self.n_units + 1
+            self._idf_base = math.log(self.n_units + 1) + 1.0
+            if len(self._log_df) > _LOG_DF_KEPT:
+                self._log_df.clear()
+        memo, df, base = self._log_df, self.doc_freq, self._idf_base
         out = []
         for t in terms:
-            idf = memo.get(t)
-            if idf is None:
-                idf = memo[t] = math.log(n / (df.get(t, 0) + 1)) + 1.0
-            out.append(idf)
+            log_df = memo.get(t)
+            if log_df is None:
+                log_df = memo[t] = math.log(df.get(t, 0) + 1)
+            out.append(base - log_df)
         return out
+
+    def _count(self, terms: Iterable[str]) -> None:
+        """One more unit using each of ``terms``."""
+        self.n_units += 1
+        self.doc_freq.update(terms)
+        pop = self._log_df.pop
+        for t in terms:
+            pop(t, None)
 
     def core(self, terms: Mapping[str, float], k: int) -> list[str]:
         """The ``k`` words that identify a text: frequent in it, rare elsewhere (names, places, numbers)."""
@@ -184,8 +197,7 @@ class StoryClusterer:
         """Count the vocabulary of units about to be added (a batch), so rarity is judged on all of them and
         the result does not depend on arrival order. ``add`` then does not count them again."""
         for p in profiles:
-            self.n_units += 1
-            self.doc_freq.update(p.terms.keys())
+            self._count(p.terms.keys())
             self._observed.add(p.id)
 
     def _in_window(self, story: Story, when: date | None) -> bool:
@@ -260,8 +272,7 @@ class StoryClusterer:
         if profile.id in self._observed:
             self._observed.discard(profile.id)
         else:
-            self.n_units += 1
-            self.doc_freq.update(profile.terms.keys())
+            self._count(profile.terms.keys())
         when = _parse(profile.published)
         linked_stories = {self._position[self.story_of[u]] for u, share in linked.items()
                           if share >= self.options.link_min_share and u in self.story_of}
