@@ -174,8 +174,8 @@ class CrossDocState:
             mates = [u for m, owner in owners.items() if owner in self.articles
                      for u in self._units_of(owner) if u.id == m]
             if mates:
-                passages.extend(p for p in find_paraphrases([unit, *mates], texts, encoder, found,
-                                                            self.index.options) if unit.id in (p.a, p.b))
+                passages.extend(find_paraphrases([unit, *mates], texts, encoder, found, self.index.options,
+                                                 focus=unit.id))
         return AddResult(passages, assigned)
 
     def _units_of(self, article_id: str) -> list[Unit]:

@@ -206,3 +206,21 @@ def test_add_many_with_nothing_keeps_the_index() -> None:
     index.add(units_of(a)[0])
     assert index.add_many([]) == []
     assert [p.kind for p in index.add(units_of(b)[0])] == ["verbatim"]
+
+
+def test_paraphrases_of_one_unit_are_its_pairs_of_the_full_search(seeds_dir: Path) -> None:
+    from marsad.stages.reuse import find_paraphrases
+    from marsad.vectors import default_encoder
+
+    d = analyze([seeds_dir], cross_document_options())
+    units = [u for a in d.articles for u in units_of(a)]
+    texts = {a.id: a.text for a in d.articles}
+    loose = ReuseOptions(story_paraphrase_cosine=0.5, story_paraphrase_terms=1)  # pairs to find in five seeds
+    every = find_paraphrases(units, texts, default_encoder(), options=loose)
+    key = lambda p: (p.a, p.b, p.a_span, p.b_span, round(p.score, 6))  # noqa: E731
+    found = 0
+    for u in units:
+        mine = find_paraphrases(units, texts, default_encoder(), options=loose, focus=u.id)
+        assert sorted(map(key, mine)) == sorted(key(p) for p in every if u.id in (p.a, p.b))
+        found += len(mine)
+    assert found

@@ -608,14 +608,16 @@ def content_terms(tokens: Sequence[str]) -> set[str]:
 
 
 def find_paraphrases(units: Sequence[Unit], texts: Mapping[str, str], encoder: Any,
-                     known: Sequence[ReusePassage] = (), options: ReuseOptions | None = None) -> list[ReusePassage]:
+                     known: Sequence[ReusePassage] = (), options: ReuseOptions | None = None,
+                     focus: str | None = None) -> list[ReusePassage]:
     """Sentence pairs that say the same thing in other words (another translation), between units of
     different articles — meant for the units of one story, so the search is never all-pairs over a corpus.
 
     A pair needs a vector cosine of at least ``story_paraphrase_cosine`` and ``story_paraphrase_terms`` common
     content words (names and numbers survive rewording), each sentence keeps its best partner only, and
     consecutive matching sentences merge into one passage. Text already covered by a ``known`` passage between
-    the same two units is skipped.
+    the same two units is skipped. ``focus``: a unit id; only its pairs with the others are searched (a unit
+    joining a story: the pairs among the members were searched when they joined).
     """
     options = options or ReuseOptions()
     sentences: list[tuple[Unit, Span]] = [(u, s) for u in units for s in u.sentences]
@@ -635,7 +637,7 @@ def find_paraphrases(units: Sequence[Unit], texts: Mapping[str, str], encoder: A
     for x in range(len(unit_list)):
         for y in range(x + 1, len(unit_list)):
             ua, ub = unit_list[x], unit_list[y]
-            if ua.article == ub.article:
+            if ua.article == ub.article or (focus is not None and focus != ua.id and focus != ub.id):
                 continue
             # "a" is the later unit, as in the n-gram index
             if (ua.published or "", ua.id) < (ub.published or "", ub.id):

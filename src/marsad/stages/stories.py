@@ -142,7 +142,7 @@ class StoryClusterer:
             self._encoder = default_encoder()
         return self._encoder
 
-    def _idfs(self, terms: Iterable[str]) -> list[float]:
+    def _idfs(self, terms: Collection[str]) -> list[float]:
         """The rarity weight of each word, log((n_units + 1) / (doc_freq + 1)) + 1. A word's log count is
         remembered until its count changes: scoring ~30 candidate stories asks for the same few words hundreds
         of times, and each added unit changes ``n_units`` (one term for all words) but the counts of its own."""
@@ -151,14 +151,15 @@ class StoryClusterer:
             self._idf_base = math.log(self.n_units + 1) + 1.0
             if len(self._log_df) > _LOG_DF_KEPT:
                 self._log_df.clear()
-        memo, df, base = self._log_df, self.doc_freq, self._idf_base
-        out = []
-        for t in terms:
-            log_df = memo.get(t)
-            if log_df is None:
-                log_df = memo[t] = math.log(df.get(t, 0) + 1)
-            out.append(base - log_df)
-        return out
+        memo, base = self._log_df, self._idf_base
+        try:
+            return [base - memo[t] for t in terms]
+        except KeyError:  # words not asked for since their count changed
+            df = self.doc_freq
+            for t in terms:
+                if t not in memo:
+                    memo[t] = math.log(df.get(t, 0) + 1)
+            return [base - memo[t] for t in terms]
 
     def _count(self, terms: Iterable[str]) -> None:
         """One more unit using each of ``terms``."""
