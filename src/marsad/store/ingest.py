@@ -185,11 +185,12 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-# glibc's allocator during a parallel ingest (its process and the workers forked from it): blocks up to 32 MiB
-# from the heap instead of a mapping of their own, and freed heap memory kept for reuse (up to 1 GiB) instead
-# of handed back. An ingest allocates and frees many arrays of 1-30 MiB (the reuse index's segments as they
-# merge, a snapshot's JSON); given back and mapped again, each of their pages is a fresh page fault, which in
-# a virtual machine returning freed memory to its host made a fifth of the ingest process's time at 90k articles.
+# glibc's allocator from a process's first parallel ingest on (a process-wide setting, which stays; the workers forked
+# after it inherit it): blocks up to 32 MiB from the heap instead of a mapping of their own, and freed heap memory kept
+# for reuse (up to 1 GiB) instead of handed back. An ingest allocates and frees many arrays of 1-30 MiB (the reuse
+# index's segments as they merge, a snapshot's JSON); given back and mapped again, each of their pages is a fresh page
+# fault, costly in a virtual machine that returns freed memory to its host (at 90k articles: 104-117k faults in the
+# ingest process per 9,700 articles before, 81-82k with these).
 _MALLOC_SETTINGS = ((-3, 32 * 2**20), (-1, 2**30), (-2, 64 * 2**20))  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD
 
 
@@ -562,7 +563,7 @@ class Ingester:
             raise
         finally:
             # the accounts built by the workers too, unless they failed (then here, as a serial run would)
-            self.finish(map if failed or self._pool is None else partial(pool.map, chunksize=4))
+            self.finish(map if failed else partial(pool.map, chunksize=4))
 
     def _worker_pool(self) -> Any:
         """The worker processes of parallel runs, started on the first and kept until ``close``. They are forked
