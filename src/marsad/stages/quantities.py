@@ -69,6 +69,9 @@ def _tables() -> dict[str, object]:
         "scales": {normalize(k): v for k, v in words.SCALES.items()},
         "duals": {normalize(k): v for k, v in words.DUAL_SCALES.items()},
         "slot_of": slot_of,
+        # the listed stems a word may start with (4+ letters), with their place in ``slot_of``: the first listed
+        # one that starts a word wins
+        "stems": {stem: (k, slot) for k, (stem, slot) in enumerate(slot_of.items()) if len(stem) >= 4},
         "persons": norm(words.PERSON_NOUNS) | frozenset(match_form(normalize(w)) for w in words.PERSON_NOUNS),
         "lower": [normalize(p).split() for p in words.LOWER_BOUND],
         "about": [normalize(p).split() for p in words.APPROXIMATE],
@@ -89,13 +92,14 @@ def _word_value(tok: str, t: dict) -> tuple[int, str] | None:
 
 
 def _slot_word(tok: str, t: dict) -> str | None:
-    slot_of = t["slot_of"]
+    slot_of, stems = t["slot_of"], t["stems"]
     for form in (tok, match_form(tok), tok[1:] if tok[:1] in "وفبل" else tok):
         if form in slot_of:
             return slot_of[form]
-        for stem, slot in slot_of.items():  # "قتيلا"/"قتيلاً", "المفقودين": a listed stem that starts the word
-            if len(stem) >= 4 and form.startswith(stem):
-                return slot
+        # "قتيلا"/"قتيلاً", "المفقودين": a listed stem that starts the word (its prefixes looked up)
+        starting = [stems[form[:n]] for n in range(4, len(form) + 1) if form[:n] in stems]
+        if starting:
+            return min(starting)[1]
     return None
 
 
