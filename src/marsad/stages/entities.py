@@ -900,12 +900,16 @@ def _propagate(article: Article, mentions: list[Mention],
         names = names_of.get(unit)
         if not names:
             continue
+        typed: dict[str, tuple[str | None, int]] = {}  # token -> ``_name_type`` (words recur in a unit)
         for spans in sents:
             for a, b in spans:
-                if any(covered[a:b]):
+                if covered.find(1, a, b) >= 0:
                     continue
                 tok = article.text[a:b]
-                typ, k = _name_type(names, normalize(tok))
+                found = typed.get(tok)
+                if found is None:
+                    found = typed[tok] = _name_type(names, normalize(tok))
+                typ, k = found
                 if typ is not None:
                     extra.append(Mention(a + _skip_letters(tok, k), b, typ, unit))
     if not extra:

@@ -9,8 +9,9 @@ from typing import Any, ClassVar
 from ..doc import Article
 from ..options import Options
 
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_LETTER = re.compile(r"[^\W\d_]")
+# runs, not single characters: counted by their lengths, half the time of a list of every letter
+_ARABIC = re.compile(r"[\u0600-\u06FF]+")
+_LETTER = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -27,10 +28,10 @@ def _detector() -> Any:
 def detect_language(text: str) -> tuple[str | None, float]:
     """ISO 639-1 code and confidence. Arabic script dominating the letters is enough to say "ar"."""
     sample = " ".join(text[:600].split())  # a few sentences decide the language; more only costs time
-    letters = _LETTER.findall(sample)
+    letters = sum(map(len, _LETTER.findall(sample)))
     if not letters:
         return None, 0.0
-    arabic_share = len(_ARABIC.findall(sample)) / len(letters)
+    arabic_share = sum(map(len, _ARABIC.findall(sample))) / letters
     detector = _detector()
     if detector is not None:
         try:
