@@ -126,3 +126,30 @@ def test_not_times_or_not_future(text: str) -> None:
     got = times(text, date(2025, 10, 15))
     assert all(value != "2025-10-16" for _, value, _ in got), got
     assert not any("قبل" in t or "الربيع" in t for t, _, _ in got), got
+
+
+def test_the_article_wide_pattern_filter_changes_nothing() -> None:
+    """``live_patterns`` skips, per sentence, the patterns with no keyword anywhere in the article: the same
+    expressions as trying every pattern in every sentence (the example corpus and the cases above)."""
+    from pathlib import Path
+
+    from marsad.stages.normalize import normalize_with_map
+    from marsad.stages.time import _keywords, live_patterns
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parents[2].glob("examples/**/*.txt"))]
+    texts.append("ذكرت الوكالة، اليوم السبت، أن كيم التقى الوزير في 12 مارس الماضي. وفي العام 1445 هـ، منذ ثلاثة أعوام.")
+    assert len(texts) > 5
+    published = date(2024, 11, 30)
+    found = skipped = 0
+    for text in texts:
+        norm = normalize_with_map(text)
+        live = live_patterns(norm.text)
+        skipped += len(_keywords()) - len(live)
+        start = 0
+        for line in text.split("\n"):
+            end = start + len(line)
+            every = find_times(text, start, end, published, normalized=norm)
+            assert find_times(text, start, end, published, normalized=norm, patterns=live) == every
+            found += len(every)
+            start = end + 1
+    assert found > 20 and skipped > 0  # expressions were found, and some patterns were left out

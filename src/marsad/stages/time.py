@@ -125,6 +125,12 @@ def _keywords() -> dict[str, tuple[str, ...]]:
     }
 
 
+def live_patterns(ntext: str) -> frozenset[str]:
+    """The patterns with one of their keywords somewhere in ``ntext`` (normalized): a sentence inside it has no
+    match of the others (one test per article instead of one per sentence)."""
+    return frozenset(name for name, need in _keywords().items() if need == ("",) or any(k in ntext for k in need))
+
+
 @lru_cache(maxsize=1)
 def _month_keys() -> tuple[str, ...]:
     return tuple(sorted({normalize(m) for m in MONTHS}))
@@ -201,11 +207,13 @@ def _season(published: date, first: int, last: int, step: int) -> str:
 
 
 def find_times(text: str, start: int, end: int, published: date | None,
-               anchor: date | None = None, normalized: Normalized | None = None) -> list[TimeExpr]:
+               anchor: date | None = None, normalized: Normalized | None = None,
+               patterns: frozenset[str] | None = None) -> list[TimeExpr]:
     """Time expressions in ``text[start:end]`` (a sentence or paragraph), resolved against ``published``.
     ``anchor``: the date the narrative has reached ("في 12 مارس الماضي"): "في اليوم التالي" and bare weekdays
     count from it (anchor "previous"). ``normalized``: the matching form of the whole ``text``, when the caller
-    has it (saves normalizing each sentence again)."""
+    has it (saves normalizing each sentence again). ``patterns``: the only patterns worth trying (``live_patterns``
+    of the text around)."""
     if normalized is not None:
         ns, ne = normalized.map.span_to_norm(start, end)
         ntext, offset, omap = normalized.text[ns:ne], ns, normalized.map
@@ -225,6 +233,8 @@ def find_times(text: str, start: int, end: int, published: date | None,
     def scan(name: str) -> Iterator[re.Match[str]]:
         """Matches of one pattern; none without one of its keywords (a substring test is much cheaper)."""
         need = keys[name]
+        if patterns is not None and name not in patterns:
+            return
         if (has_digit if need == ("",) else any(k in ntext for k in need)):
             yield from p[name].finditer(ntext)
 
@@ -392,12 +402,13 @@ class ResolveTimes:
         found: list[TimeExpr] = []
         anchor: date | None = None
         unit = None
+        live = live_patterns(article.normalized.text) if article.normalized is not None else None
         for sentence in article.sentences:
             part = next((p for p in article.parts if p.start <= sentence.start < p.end), None)
             if part is not unit:
                 unit, anchor = part, None  # the narrative never carries into another unit
             published = _date(part.published if part is not None else article.published)
-            times = find_times(article.text, sentence.start, sentence.end, published, anchor, article.normalized)
+            times = find_times(article.text, sentence.start, sentence.end, published, anchor, article.normalized, live)
             found.extend(times)
             anchor = narrative_anchor(times, published, anchor)
         article.times = found
