@@ -336,28 +336,20 @@ class CRFModel:
             cand = buf[:k]
             np.add(delta[:k, :, None], trans, out=cand)  # previous label i -> label j
             back = cand.argmax(axis=1)  # first maximum: the lowest label id on a tie, as crfsuite
-            backs.append(back)
+            backs.append(back.tolist())  # followed back in Python: per step, numpy's calls cost more than this
             np.add(cand[rows[:k], back, cols], padded[t, :k], out=delta[:k])  # the maxima: what argmax picked
-        best = delta.argmax(axis=1)
-        path = np.empty(int(lens.sum()), dtype=np.int64)
-        y = best.copy()
-        path[starts_o + lens_o - 1] = y
-        ends = lens_o - 1
-        for t in range(len(backs), 0, -1):  # backs[t-1] maps the label at t to the one at t-1
-            bp = backs[t - 1]
-            k = bp.shape[0]
-            y_k = y[:k]
-            # sentences ending at t start their path here; the longer ones follow their back-pointers
-            np.copyto(y_k, best[:k], where=ends[:k] == t)
-            y_k[:] = bp[np.arange(k), y_k]
-            path[starts_o[:k] + t - 1] = y_k
+        best = delta.argmax(axis=1).tolist()
         labels = self.labels
-        flat = [labels[i] for i in path.tolist()]
-        out = []
-        pos = 0
-        for m in lengths:
-            out.append(flat[pos:pos + m])
-            pos += m
+        out: list[list[str]] = [[] for _ in range(n)]
+        for s, (m, y, at) in enumerate(zip(lens_o.tolist(), best, order.tolist(), strict=True)):  # longest first
+            if not m:
+                continue
+            seq = [labels[0]] * m
+            seq[m - 1] = labels[y]
+            for t in range(m - 1, 0, -1):  # backs[t-1][s] maps the label at t to the one at t-1
+                y = backs[t - 1][s][y]
+                seq[t - 1] = labels[y]
+            out[at] = seq
         return out
 
 
