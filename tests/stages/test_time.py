@@ -130,7 +130,7 @@ def test_not_times_or_not_future(text: str) -> None:
 
 def test_the_article_wide_pattern_filter_changes_nothing() -> None:
     """``live_patterns`` skips, per sentence, the patterns with no keyword anywhere in the article: the same
-    expressions as trying every pattern in every sentence (the example corpus and the cases above)."""
+    expressions as trying every pattern in every sentence (the example corpus and one sentence of many kinds)."""
     from pathlib import Path
 
     from marsad.stages.normalize import normalize_with_map
