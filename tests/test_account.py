@@ -10,6 +10,8 @@ import pytest
 
 from marsad.account import build_account, build_accounts
 from marsad.evaluate.rouge import rouge_n
+from marsad.stages.claims import DossierIndex, story_claims
+from marsad.stages.corroborate import _ConflictScreen, claim_conflicts
 from marsad.stages.quantities import Quantity, conflicts, find_quantities
 
 REPO = Path(__file__).resolve().parents[1]
@@ -173,3 +175,25 @@ def test_story_pages_in_markdown_and_html(examples_dossier: dict) -> None:
     assert 'dir="rtl"' in html and "<svg" in html and "<script" not in html
     with pytest.raises(KeyError):
         render_story_html(examples_dossier, "no-such-story")
+
+
+def test_conflict_screen_passes_every_conflicting_pair(seed_dossier: dict, examples_dossier: dict) -> None:
+    """Grouping and contradictions compare only the claim pairs the screen lets through: it must pass every pair
+    ``claim_conflicts`` finds a conflict in (and, to be worth having, turn most pairs away)."""
+    passed = conflicting = pairs = 0
+    for d in (seed_dossier, examples_dossier):
+        index = DossierIndex(d)
+        for story in d["stories"]:
+            claims = story_claims(index, story).claims
+            screen = _ConflictScreen(claims)
+            for x in range(len(claims)):
+                for y in range(len(claims)):
+                    if x == y:
+                        continue
+                    pairs += 1
+                    passed += screen(x, y)
+                    if claim_conflicts(claims[x], claims[y], similar=True):
+                        conflicting += 1
+                        assert screen(x, y), (claims[x].text, claims[y].text)
+    assert conflicting, "no conflicting pair in the fixtures: the test would check nothing"
+    assert passed < pairs / 2

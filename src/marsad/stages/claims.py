@@ -117,10 +117,13 @@ class DossierIndex:
         for table in (self.times, self.mentions, self.quotes, self.attributions):
             for rows in table.values():
                 rows.sort(key=lambda r: r[0] if isinstance(r, tuple) else r["start"])
+        self._starts: dict[tuple[str, str], list[int]] = {}  # (table, article) -> its rows' sorted starts
 
     def within(self, table: str, article: str, start: int, end: int) -> list[Any]:
         rows = getattr(self, table)[article]
-        starts = [r[0] if isinstance(r, tuple) else r["start"] for r in rows]
+        starts = self._starts.get((table, article))
+        if starts is None:  # (asked per sentence: made once per article)
+            starts = self._starts[table, article] = [r[0] if isinstance(r, tuple) else r["start"] for r in rows]
         lo, hi = bisect_left(starts, start), bisect_right(starts, end)
         return [r for r in rows[lo:hi] if (r[1] if isinstance(r, tuple) else r["end"]) <= end]
 
@@ -155,6 +158,7 @@ def _inside(ranges: list[tuple[int, int]], s: int, e: int) -> bool:
 def story_claims(index: DossierIndex, story: dict[str, Any], encoder: Any = None) -> StoryClaims:
     """The claims of one story, with their pairwise similarity and the reuse passages between them."""
     claims: list[Claim] = []
+    paragraph_credits: dict[tuple[str, tuple[int, int]], set[str]] = {}
     for member in story["members"]:
         article = index.articles.get(member["article"])
         if article is None:
@@ -177,7 +181,10 @@ def story_claims(index: DossierIndex, story: dict[str, Any], encoder: Any = None
             times = index.within("times", article["id"], s, e)
             skip = tuple((t["start"] - s, t["end"] - s) for t in times)
             attributions = index.overlapping("attributions", article["id"], s, e)
-            credits = credited_outlets(article["text"][para[0]:para[1]])
+            credits = paragraph_credits.get((article["id"], para))
+            if credits is None:  # (a paragraph of several claims is read once)
+                credits = paragraph_credits[article["id"], para] = credited_outlets(article["text"][para[0]:para[1]])
+            credits = set(credits)
             credits |= {media_key(a["source_text"]) for a in attributions if credited_outlets(a["source_text"])}
             claims.append(Claim(
                 index=len(claims), article=article["id"], unit=member.get("unit", article["id"]), start=s, end=e,

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..groups import Groups
 from .claims import Claim, StoryClaims, media_key
-from .quantities import Quantity, conflicts
+from .quantities import conflicts
 
 LINK_SIMILARITY = 0.78  # cosine at which two claims say the same thing without any other evidence
 LINK_REUSE_SIMILARITY = 0.6  # … when the two sit on the two sides of a reuse passage
@@ -95,8 +95,7 @@ def claim_conflicts(a: Claim, b: Claim, similar: bool) -> list[Conflict]:
     if similar and a.speakers and b.speakers and not a.speakers & b.speakers:
         out.append(Conflict("speaker", a.index, b.index, (sorted(a.speakers)[0], sorted(b.speakers)[0])))
     if similar:
-        da = {t["value"] for t in a.times if t.get("anchor") == "explicit" and t.get("granularity") == "day"}
-        db = {t["value"] for t in b.times if t.get("anchor") == "explicit" and t.get("granularity") == "day"}
+        da, db = _explicit_days(a), _explicit_days(b)
         if da and db and not da & db:
             out.append(Conflict("date", a.index, b.index, (min(da), min(db))))
     return out
@@ -106,8 +105,8 @@ def _first_day(claim: Claim) -> str | None:
     return next((t["value"] for t in claim.times if t.get("granularity") == "day" and t.get("value")), None)
 
 
-def _shares_count(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
-    return any(qa.slot == qb.slot and qa.value == qb.value for qa in a for qb in b)
+def _explicit_days(claim: Claim) -> set[str]:
+    return {t["value"] for t in claim.times if t.get("anchor") == "explicit" and t.get("granularity") == "day"}
 
 
 def _pairs(sim: np.ndarray, floor: float, extra: set[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -116,18 +115,36 @@ def _pairs(sim: np.ndarray, floor: float, extra: set[tuple[int, int]]) -> list[t
     return sorted(found | extra)
 
 
+class _ConflictScreen:
+    """Whether two claims can conflict at all (``claim_conflicts`` with ``similar``): they share a count slot,
+    both name speakers, or both give explicit days. Most pairs do none of these; only the rest are compared."""
+
+    def __init__(self, claims: Sequence[Claim]) -> None:
+        self.slots = [{q.slot for q in c.quantities} for c in claims]
+        self.speakers = [bool(c.speakers) for c in claims]
+        self.days = [bool(_explicit_days(c)) for c in claims]
+
+    def __call__(self, x: int, y: int) -> bool:
+        return bool((self.speakers[x] and self.speakers[y]) or (self.days[x] and self.days[y])
+                    or not self.slots[x].isdisjoint(self.slots[y]))
+
+
 def group_claims(view: StoryClaims) -> list[list[int]]:
     """Claims grouped when they say the same thing (claim indices, each group sorted)."""
     claims, sim = view.claims, view.similarity
     candidates = []
     # only pairs that can reach a threshold: a story of a thousand sentences has half a million pairs
     floor = LINK_REUSE_SIMILARITY - SHARED_COUNT_BONUS
-    for i, j in _pairs(sim, floor, view.reused):
-        a, b = claims[i], claims[j]
-        if a.article == b.article:
+    pairs = _pairs(sim, floor, view.reused)
+    # per claim, what each pair asks of it (a story's pairs outnumber its claims)
+    days = [_first_day(c) for c in claims]
+    counts = [{(q.slot, q.value) for q in c.quantities} for c in claims]
+    cosines = sim[[i for i, _ in pairs], [j for _, j in pairs]].tolist() if pairs else []
+    for (i, j), cosine in zip(pairs, cosines, strict=True):
+        if claims[i].article == claims[j].article:
             continue
-        score = float(sim[i, j]) + (SHARED_COUNT_BONUS if _shares_count(a.quantities, b.quantities) else 0.0)
-        da, db = _first_day(a), _first_day(b)
+        score = cosine + (SHARED_COUNT_BONUS if not counts[i].isdisjoint(counts[j]) else 0.0)
+        da, db = days[i], days[j]
         if da and db and da != db:
             score -= DATE_PENALTY
         # a passage copied sentence by sentence: its aligned sentences are alike, the others are not
@@ -136,14 +153,18 @@ def group_claims(view: StoryClaims) -> list[list[int]]:
             candidates.append((1.0 + score if copied else score, i, j))
     candidates.sort(reverse=True)
     groups = Groups(len(claims))
+    may_conflict = _ConflictScreen(claims)
     for _, i, j in candidates:
         ri, rj = groups.find(i), groups.find(j)
         if ri == rj:
             continue
         left, right = groups.members[ri], groups.members[rj]
-        if float(sim[np.ix_(left, right)].mean()) < GROUP_SIMILARITY:
+        # the mean of one cosine is itself (a float32 mean: the same value either way)
+        mean = float(sim[i, j]) if len(left) == len(right) == 1 else float(sim[left][:, right].mean())
+        if mean < GROUP_SIMILARITY:
             continue  # a chain of pairwise links that drifted to another claim
-        if any(claim_conflicts(claims[x], claims[y], similar=True) for x in left for y in right):
+        if any(may_conflict(x, y) and claim_conflicts(claims[x], claims[y], similar=True)
+               for x in left for y in right):
             continue
         groups.union(i, j)
     return sorted(groups.groups(), key=lambda g: min(claims[i].sort_key() for i in g))
@@ -153,11 +174,13 @@ def origins(view: StoryClaims, members: Sequence[int]) -> list[list[str]]:
     """The independent origins of a group of claims: article ids per origin, earliest first."""
     claims = view.claims
     groups = Groups(len(claims))
+    keys = {i: media_key(claims[i].outlet) for i in members}
     for x, i in enumerate(members):
+        key_a, credits_a = keys[i], claims[i].credits
         for j in members[x + 1:]:
-            a, b = claims[i], claims[j]
-            key_a, key_b = media_key(a.outlet), media_key(b.outlet)
-            if (key_a and key_a == key_b) or (min(i, j), max(i, j)) in view.copied or a.credits & b.credits:
+            key_b = keys[j]
+            if ((key_a and key_a == key_b) or (min(i, j), max(i, j)) in view.copied
+                    or not credits_a.isdisjoint(claims[j].credits)):
                 groups.union(i, j)
     out = []
     for g in groups.groups():
@@ -175,9 +198,10 @@ def corroborate(view: StoryClaims, groups: list[list[int]] | None = None) -> lis
     dates = [min((claims[i].date for i in g if claims[i].date), default=None) for g in groups]
 
     found: dict[tuple[int, int], list[Conflict]] = {}
+    may_conflict = _ConflictScreen(claims)  # (what ``similar`` pairs can conflict over; the others less)
     for i, j in _pairs(sim, RELATED_SIMILARITY, view.reused):
         gi, gj = group_of[i], group_of[j]
-        if gi == gj or claims[i].article == claims[j].article:
+        if gi == gj or claims[i].article == claims[j].article or not may_conflict(i, j):
             continue
         similar = float(sim[i, j]) >= LINK_SIMILARITY or (i, j) in view.copied
         for c in claim_conflicts(claims[i], claims[j], similar):
