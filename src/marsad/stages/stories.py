@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
 import math
 import re
 from collections import Counter
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from ..options import StoryOptions
 from ..resources.stopwords import STOPWORD_LIST
@@ -346,25 +346,25 @@ class StoryClusterer:
             rows = [{"id": st.id, "members": st.members, "spans": st.spans, "first": st.first, "last": st.last,
                      "term_counts": st.term_counts, "term_weights": st.term_weights, "titles": st.titles}
                     for st in part]
-            (path.parent / json_name).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            (path.parent / json_name).write_bytes(orjson.dumps(rows))  # (UTF-8 JSON, ~6x faster than json's)
             with open(path.parent / vectors_name, "wb") as f:
                 np.save(f, np.stack([st.vector_sum for st in part]).astype(np.float32, copy=False),
                         allow_pickle=False)
         data = {"options": asdict(self.options), "n_units": self.n_units, "doc_freq": self.doc_freq,
                 "parts": stems}
-        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        path.write_bytes(orjson.dumps(data))  # the vocabulary's counts: ~17 MB at 100k articles
         return names
 
     @classmethod
     def load(cls, path: str | Path, encoder: Any = None) -> StoryClusterer:
         path = Path(path)
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = orjson.loads(path.read_bytes())
         clusterer = cls(StoryOptions(**data["options"]), encoder)
         clusterer.n_units = data["n_units"]
         clusterer.doc_freq = Counter(data["doc_freq"])
         if "parts" in data:
             for stem in data["parts"]:
-                rows = json.loads((path.parent / f"{stem}.json").read_text(encoding="utf-8"))
+                rows = orjson.loads((path.parent / f"{stem}.json").read_bytes())
                 vectors = np.load(path.parent / f"{stem}.vectors.npy", allow_pickle=False)
                 for row, vector_sum in zip(rows, vectors, strict=True):
                     clusterer._load_story(row, vector_sum.copy())
