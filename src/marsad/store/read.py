@@ -218,10 +218,17 @@ def refresh_accounts(store: Store, story_ids: set[str], pmap: Callable[..., Iter
     cache = getattr(encoder, "cache", None)
 
     def save(items: list[tuple[str, dict[str, Any], str, Any]], built: Iterator[Any]) -> None:
-        for sid, d, fingerprint, cached in items:
-            s = d["stories"][0]
-            s.update(cached if cached is not None else next(built))
-            store.save_account(sid, len(s["members"]), fingerprint, s)
+        # one commit for the batch's accounts (a commit each was most of the time their writing took)
+        outer = store.in_batch
+        store.begin_batch()
+        try:
+            for sid, d, fingerprint, cached in items:
+                s = d["stories"][0]
+                s.update(cached if cached is not None else next(built))
+                store.save_account(sid, len(s["members"]), fingerprint, s)
+        finally:
+            if not outer:
+                store.end_batch()
 
     pending = None
     for k in range(0, len(todo), batch):  # two batches of dossiers in memory at a time
