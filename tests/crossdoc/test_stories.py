@@ -125,6 +125,25 @@ def test_saved_story_vectors_reload_exactly_also_from_the_older_json_form(tmp_pa
                                                                           strict=True))
 
 
+def test_saved_stories_keep_arabic_words_and_numpy_weights(tmp_path: Path) -> None:
+    """The state's JSON round trip: Arabic words as they are, and a weight that arrived as a numpy number (the
+    standard library's encoder took a float64 as a float; the faster one needs telling)."""
+    import numpy as np
+
+    from marsad.stages.stories import StoryClusterer, UnitProfile
+
+    clusterer = StoryClusterer()
+    vector = np.ones(512, np.float32) / np.sqrt(512)
+    clusterer.add(UnitProfile("u0", "a0", 0, 10, "2025-01-01", "زلزال في الشمال", (),
+                              {"زلزال": np.float64(1.5), "الشمال": 1.0}, vector))
+    clusterer.save(tmp_path / "stories.json")
+    reloaded = StoryClusterer.load(tmp_path / "stories.json")
+    story = reloaded.stories[0]
+    assert story.term_weights == {"زلزال": 1.5, "الشمال": 1.0}
+    assert story.titles == [("u0", "زلزال في الشمال")]
+    assert reloaded.doc_freq == clusterer.doc_freq
+
+
 def test_stories_saved_in_parts_rewrite_only_the_parts_whose_stories_changed(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
