@@ -181,11 +181,12 @@ def story_claims(index: DossierIndex, story: dict[str, Any], encoder: Any = None
             times = index.within("times", article["id"], s, e)
             skip = tuple((t["start"] - s, t["end"] - s) for t in times)
             attributions = index.overlapping("attributions", article["id"], s, e)
-            credits = paragraph_credits.get((article["id"], para))
-            if credits is None:  # (a paragraph of several claims is read once)
-                credits = paragraph_credits[article["id"], para] = credited_outlets(article["text"][para[0]:para[1]])
-            credits = set(credits)
-            credits |= {media_key(a["source_text"]) for a in attributions if credited_outlets(a["source_text"])}
+            in_paragraph = paragraph_credits.get((article["id"], para))
+            if in_paragraph is None:  # (a paragraph of several claims is read once)
+                in_paragraph = paragraph_credits[article["id"], para] = credited_outlets(
+                    article["text"][para[0]:para[1]])
+            credits = in_paragraph | {media_key(a["source_text"]) for a in attributions
+                                      if credited_outlets(a["source_text"])}
             claims.append(Claim(
                 index=len(claims), article=article["id"], unit=member.get("unit", article["id"]), start=s, end=e,
                 text=text, outlet=outlet, published=published, position=position, paragraph=para,
