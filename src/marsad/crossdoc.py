@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from .doc import Article
 from .options import DEFAULT_OPTIONS, Options
+from .sinks import FileSink, folder_sink
 from .stages.reuse import ReuseIndex, ReusePassage, UnitRecord, find_paraphrases, record_of
 from .stages.stories import StoryClusterer, UnitProfile, arrival_order, profile_of
 from .units import Unit, units_of
@@ -187,10 +188,13 @@ class CrossDocState:
         return units
 
     def save(self, folder: str | Path, kept: Collection[str] = ()) -> list[str]:
-        """Write the state's files to ``folder``; returns the names of all the files that make it up (those of
-        ``kept``, written by an earlier save and stored elsewhere, are not written again: see ``ReuseIndex.save``)."""
-        folder = Path(folder)
-        return [*self.index.save(folder, kept), *self.clusterer.save(folder / "stories.json", kept)]
+        """Write the state's files to ``folder`` (see ``write``); ``load`` reads them back."""
+        return self.write(folder_sink(folder), kept)
+
+    def write(self, sink: FileSink, kept: Collection[str] = ()) -> list[str]:
+        """Hand ``sink`` the state's files; returns the names of all the files that make it up (those of
+        ``kept``, written by an earlier save and stored elsewhere, are not written again: see ``ReuseIndex.write``)."""
+        return [*self.index.write(sink, kept), *self.clusterer.write(sink, "stories.json", kept)]
 
     @classmethod
     def load(cls, folder: str | Path, options: Options = DEFAULT_OPTIONS, encoder: Any = None) -> CrossDocState:

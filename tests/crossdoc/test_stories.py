@@ -116,7 +116,8 @@ def test_saved_story_vectors_reload_exactly_also_from_the_older_json_form(tmp_pa
     data["stories"] = [{"id": st.id, "members": st.members, "spans": st.spans, "first": st.first, "last": st.last,
                         "term_counts": st.term_counts, "term_weights": st.term_weights, "titles": st.titles,
                         "vector_sum": st.vector_sum.tolist()} for st in clusterer.stories]
-    del data["parts"]
+    del data["parts"], data["vocabulary"]
+    data["doc_freq"] = dict(clusterer.doc_freq)  # (as was the vocabulary)
     old = tmp_path / "old"
     old.mkdir()
     (old / "stories.json").write_text(json.dumps(data), "utf-8")
@@ -166,15 +167,16 @@ def test_stories_saved_in_parts_rewrite_only_the_parts_whose_stories_changed(tmp
     first = tmp_path / "first"
     first.mkdir()
     names = clusterer.save(first / "stories.json")
-    assert len(names) == 1 + 3 * 2
-    clusterer.add(profile(9, "ريح"))  # joins the last story: only the last part changes
+    assert len(names) == 1 + 3 * 2 + 2  # the clusterer, three parts, the vocabulary's words and counts
+    clusterer.add(profile(9, "ريح"))  # joins the last story: only the last part changes (and the counts)
     assert len(clusterer.stories[4].members) == 2
     second = tmp_path / "second"
     second.mkdir()
     again = clusterer.save(second / "stories.json", kept=names)
     written = sorted(f.name for f in second.iterdir())
-    assert [n for n in again if n not in names] == [n for n in written if n != "stories.json"]
-    assert len(written) == 3 and all(".00000004-00000005." in n for n in written if n != "stories.json")
+    rewritten = {"stories.json", "stories.counts.npy"}
+    assert [n for n in again if n not in names] == [n for n in written if n not in rewritten]
+    assert len(written) == 4 and all(".00000004-00000005." in n for n in written if n not in rewritten)
     for name in names:  # the store keeps the files of the earlier save that are still named
         if name in again and not (second / name).exists():
             (second / name).write_bytes((first / name).read_bytes())
@@ -183,3 +185,39 @@ def test_stories_saved_in_parts_rewrite_only_the_parts_whose_stories_changed(tmp
     assert all(np.array_equal(a.vector_sum, b.vector_sum) for a, b in zip(reloaded.stories, clusterer.stories,
                                                                           strict=True))
     assert reloaded.story_of == clusterer.story_of and reloaded.doc_freq == clusterer.doc_freq
+
+
+def test_vocabulary_saved_in_parts_writes_only_the_new_words(tmp_path: Path) -> None:
+    """The words' document counts: a later save writes the words that came since (and all the counts); the
+    reload has the same counts in the same order; a snapshot with the vocabulary inside the JSON still loads."""
+    import numpy as np
+
+    from marsad.stages.stories import StoryClusterer, UnitProfile
+
+    def profile(i: int, words: list[str]) -> UnitProfile:
+        vector = np.zeros(512, np.float32)
+        vector[i] = 1.0
+        return UnitProfile(f"u{i}", f"a{i}", 0, 10, "2025-01-01", words[0], (), dict.fromkeys(words, 1.0), vector)
+
+    clusterer = StoryClusterer()
+    clusterer.add(profile(0, ["برق", "رعد"]))
+    first = tmp_path / "first"
+    names = clusterer.save(first / "stories.json")
+    clusterer.add(profile(1, ["رعد", "مطر", "ثلج"]))  # one word again, two new
+    second = tmp_path / "second"
+    again = clusterer.save(second / "stories.json", kept=names)
+    new_words = [n for n in again if ".words." in n and n not in names]
+    assert new_words == ["stories.words.000000002-000000004.json"]
+    assert json.loads((second / new_words[0]).read_text("utf-8")) == ["مطر", "ثلج"]
+    assert not any((second / n).exists() for n in names if ".words." in n), "kept words are not written again"
+    for name in set(again) - {f.name for f in second.iterdir()}:  # the store keeps the earlier files
+        (second / name).write_bytes((first / name).read_bytes())
+    reloaded = StoryClusterer.load(second / "stories.json")
+    assert list(reloaded.doc_freq.items()) == list(clusterer.doc_freq.items()) == [
+        ("برق", 1), ("رعد", 2), ("مطر", 1), ("ثلج", 1)]
+    # a snapshot from before: the counts inside the JSON
+    data = json.loads((second / "stories.json").read_text("utf-8"))
+    del data["vocabulary"]
+    data["doc_freq"] = dict(clusterer.doc_freq)
+    (second / "stories.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert StoryClusterer.load(second / "stories.json").doc_freq == clusterer.doc_freq

@@ -17,6 +17,7 @@ passim-style, in three steps:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from bisect import bisect_left, bisect_right
@@ -31,6 +32,7 @@ from rapidfuzz.distance import Indel
 
 from ..doc import Span
 from ..options import ReuseOptions
+from ..sinks import FileSink, folder_sink
 from ..units import Unit
 
 # odd multipliers for combining token hashes into an n-gram hash (order matters)
@@ -491,16 +493,18 @@ class ReuseIndex:
 
     # -- persistence
     def save(self, folder: str | Path, kept: Collection[str] = ()) -> list[str]:
-        """Write the index to ``folder`` (numpy arrays + JSON); ``ReuseIndex.load`` reads it back. Returns the
-        names of the files that make up the index.
+        """Write the index to ``folder`` (numpy arrays + JSON, see ``write``); ``ReuseIndex.load`` reads it
+        back. Returns the names of the files that make up the index."""
+        return self.write(folder_sink(folder), kept)
+
+    def write(self, sink: FileSink, kept: Collection[str] = ()) -> list[str]:
+        """Hand ``sink`` the index's files; returns the names of the files that make up the index.
 
         Units are only ever appended, so the index is saved in parts of consecutive units: the parts named in
         ``kept`` (files an earlier save wrote, still stored elsewhere, e.g. in a database) are not written again,
         only a part for the units after them. At 100k articles the whole index is ~350 MB, and writing it at the
         end of every run was a large share of the run. Past ``MAX_SAVED_PARTS`` parts everything is written
         again as one part."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         parts: list[tuple[int, int]] = []
         for a, b in sorted(_part_ranges(kept)):  # the chain of kept parts from unit 0
             if a < b <= len(self.records) and a == (parts[-1][1] if parts else 0):
@@ -509,11 +513,11 @@ class ReuseIndex:
             parts = []
         done = parts[-1][1] if parts else 0
         if done < len(self.records) or not parts:
-            self._save_part(folder, done, len(self.records))
+            self._write_part(sink, done, len(self.records))
             parts.append((done, len(self.records)))
         return [name for a, b in parts for name in _part_names(a, b)]
 
-    def _save_part(self, folder: Path, first: int, end: int) -> None:
+    def _write_part(self, sink: FileSink, first: int, end: int) -> None:
         records = self.records[first:end]
         meta = {
             "options": asdict(self.options),
@@ -526,8 +530,10 @@ class ReuseIndex:
             arrays[name] = np.concatenate(parts) if parts else np.zeros(0)
             arrays[name + "_len"] = np.array([len(p) for p in parts], np.int64)
         npz_name, json_name = _part_names(first, end)
-        np.savez(folder / npz_name, **arrays)
-        (folder / json_name).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        npz = io.BytesIO()
+        np.savez(npz, **arrays)
+        sink(npz_name, npz.getvalue())
+        sink(json_name, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
     @classmethod
     def load(cls, folder: str | Path) -> ReuseIndex:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import io
 import math
 import re
 from collections import Counter
@@ -28,6 +29,7 @@ import orjson
 
 from ..options import StoryOptions
 from ..resources.stopwords import STOPWORD_LIST
+from ..sinks import FileSink, folder_sink
 from ..units import Unit, match_form
 from .normalize import normalize
 
@@ -324,20 +326,26 @@ class StoryClusterer:
 
     # -- persistence
     def save(self, path: str | Path, kept: Collection[str] = ()) -> list[str]:
-        """Write the clusterer to ``path`` (JSON) and its stories beside it in parts of ``STORY_PART`` stories
-        (JSON, and the summed vectors in binary); returns the names of all the files.
+        """Write the clusterer to ``path`` (JSON) and its stories beside it (see ``write``); returns the names
+        of all the files."""
+        path = Path(path)
+        return self.write(folder_sink(path.parent), path.name, kept)
+
+    def write(self, sink: FileSink, name: str = "stories.json",
+              kept: Collection[str] = ()) -> list[str]:
+        """Hand ``sink`` the clusterer's files: ``name`` (JSON) and its stories in parts of ``STORY_PART``
+        stories (JSON, and the summed vectors in binary); returns the names of all the files.
 
         A story only changes by gaining members, so a part's name carries a digest of its stories' member
         counts: a part named in ``kept`` (written by an earlier save and stored elsewhere, e.g. in a database)
         is unchanged and is not written again. A run mostly adds to recent stories, and at 100k articles writing
         every story (~150 MB of JSON) was most of a snapshot's time."""
-        path = Path(path)
-        names, stems = [path.name], []
+        base = Path(name).stem
+        names, stems = [name], []
         for a in range(0, len(self.stories), STORY_PART):
             part = self.stories[a:a + STORY_PART]
             counts = np.array([len(story.members) for story in part], np.int64)
-            stem = (f"{path.stem}.{a:08d}-{a + len(part):08d}."
-                    f"{hashlib.blake2b(counts.tobytes(), digest_size=8).hexdigest()}")
+            stem = f"{base}.{a:08d}-{a + len(part):08d}.{hashlib.blake2b(counts.tobytes(), digest_size=8).hexdigest()}"
             stems.append(stem)
             json_name, vectors_name = f"{stem}.json", f"{stem}.vectors.npy"
             names += [json_name, vectors_name]
@@ -346,14 +354,40 @@ class StoryClusterer:
             rows = [{"id": st.id, "members": st.members, "spans": st.spans, "first": st.first, "last": st.last,
                      "term_counts": st.term_counts, "term_weights": st.term_weights, "titles": st.titles}
                     for st in part]
-            (path.parent / json_name).write_bytes(orjson.dumps(rows, option=_NUMPY))  # (UTF-8 JSON, ~6x json's speed)
-            with open(path.parent / vectors_name, "wb") as f:
-                np.save(f, np.stack([st.vector_sum for st in part]).astype(np.float32, copy=False),
-                        allow_pickle=False)
-        data = {"options": asdict(self.options), "n_units": self.n_units, "doc_freq": self.doc_freq,
-                "parts": stems}
-        path.write_bytes(orjson.dumps(data, option=_NUMPY))  # the vocabulary's counts: ~17 MB at 100k articles
+            sink(json_name, orjson.dumps(rows, option=_NUMPY))  # (UTF-8 JSON, ~6x json's speed)
+            vectors = io.BytesIO()
+            np.save(vectors, np.stack([st.vector_sum for st in part]).astype(np.float32, copy=False),
+                    allow_pickle=False)
+            sink(vectors_name, vectors.getvalue())
+        vocabulary = self._write_vocabulary(sink, base, kept)
+        names += [*vocabulary, f"{base}.counts.npy"]
+        data = {"options": asdict(self.options), "n_units": self.n_units, "parts": stems,
+                "vocabulary": vocabulary}
+        sink(name, orjson.dumps(data, option=_NUMPY))
         return names
+
+    def _write_vocabulary(self, sink: FileSink, base: str, kept: Collection[str]) -> list[str]:
+        """The words' document counts: the words in parts (JSON lists, in the order they came: new words only
+        ever go at the end, so the parts an earlier save wrote, named in ``kept``, are written again only past
+        ``MAX_WORD_PARTS``), and all the counts, which change, in one array. Returns the parts' names. At 100k
+        articles the vocabulary (a million words) as one JSON object was 17 MB in every snapshot."""
+        words = list(self.doc_freq)
+        pattern = re.compile(re.escape(base) + r"\.words\.(\d+)-(\d+)\.json")
+        parts: list[tuple[int, int]] = []
+        for a, b in sorted((int(m[1]), int(m[2])) for n in kept if (m := pattern.fullmatch(n))):
+            if a < b <= len(words) and a == (parts[-1][1] if parts else 0):  # the chain of kept parts from 0
+                parts.append((a, b))
+        if len(parts) >= MAX_WORD_PARTS:
+            parts = []
+        done = parts[-1][1] if parts else 0
+        if done < len(words) or not parts:
+            sink(f"{base}.words.{done:09d}-{len(words):09d}.json", orjson.dumps(words[done:]))
+            parts.append((done, len(words)))
+        counts = np.fromiter(self.doc_freq.values(), np.int64, len(words))
+        array = io.BytesIO()
+        np.save(array, counts.astype(np.uint32) if self.n_units < 2**32 else counts, allow_pickle=False)
+        sink(f"{base}.counts.npy", array.getvalue())
+        return [f"{base}.words.{a:09d}-{b:09d}.json" for a, b in parts]
 
     @classmethod
     def load(cls, path: str | Path, encoder: Any = None) -> StoryClusterer:
@@ -361,7 +395,12 @@ class StoryClusterer:
         data = orjson.loads(path.read_bytes())
         clusterer = cls(StoryOptions(**data["options"]), encoder)
         clusterer.n_units = data["n_units"]
-        clusterer.doc_freq = Counter(data["doc_freq"])
+        if "vocabulary" in data:
+            words = [w for part in data["vocabulary"] for w in orjson.loads((path.parent / part).read_bytes())]
+            counts = np.load(path.parent / f"{path.stem}.counts.npy", allow_pickle=False).tolist()
+            clusterer.doc_freq = Counter(dict(zip(words, counts, strict=True)))
+        else:  # a snapshot from before the vocabulary was saved in parts
+            clusterer.doc_freq = Counter(data["doc_freq"])
         if "parts" in data:
             for stem in data["parts"]:
                 rows = orjson.loads((path.parent / f"{stem}.json").read_bytes())
@@ -390,8 +429,11 @@ class StoryClusterer:
 
 # numpy numbers written as numbers (the standard library took a numpy float64 as a float; orjson needs telling)
 _NUMPY = orjson.OPT_SERIALIZE_NUMPY
-# stories per saved part (see ``StoryClusterer.save``): ~17 parts at 100k articles, of which a run rewrites few
-STORY_PART = 2_000
+# stories per saved part (see ``StoryClusterer.write``): ~70 parts of ~2.6 MB at 100k articles. A snapshot rewrites
+# the parts of the stories that grew since the last one, mostly the newest few hundred: with parts of 2,000 the
+# part holding them was rewritten whole at every snapshot (10 MB)
+STORY_PART = 500
+MAX_WORD_PARTS = 16  # saved vocabulary parts; past it the words are written again as one part
 
 
 def arrival_order(profiles: Iterable[UnitProfile]) -> list[UnitProfile]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import tempfile
 from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -261,9 +260,9 @@ class Store:
         # files of the previous snapshot that the new one still holds unchanged (the reuse index's older parts)
         # stay as they are; the seq of the whole snapshot is its own small row, so those rows need no rewrite
         stored = {r[0] for r in self.conn.execute("SELECT name FROM state")}
-        with tempfile.TemporaryDirectory(prefix="marsad-state-") as tmp:
-            names = {*state.save(tmp, kept=stored), _SNAPSHOT_SEQ}
-            rows = [(f.name, seq, f.read_bytes()) for f in sorted(Path(tmp).iterdir())]
+        files: dict[str, bytes] = {}
+        names = {*state.write(files.__setitem__, kept=stored), _SNAPSHOT_SEQ}
+        rows = [(name, seq, data) for name, data in sorted(files.items())]
         rows.append((_SNAPSHOT_SEQ, seq, str(seq).encode()))
         with self.transaction() as c:
             c.executemany("DELETE FROM state WHERE name = ?", [(name,) for name in sorted(stored - names)])
