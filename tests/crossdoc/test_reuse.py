@@ -139,6 +139,10 @@ def test_index_save_and_load_round_trip(seeds_dir: Path, tmp_path: Path) -> None
     index.save(tmp_path / "idx")
     loaded = ReuseIndex.load(tmp_path / "idx")
     assert len(loaded) == 4
+    for saved, back in zip(index.records, loaded.records, strict=True):  # (offsets are saved in 32 bits)
+        for name in ("hashes", "starts", "ends", "sentences", "blocks"):
+            a, b = getattr(saved, name), getattr(back, name)
+            assert a.tolist() == b.tolist() and b.dtype == a.dtype, name
     fresh = ReuseIndex()
     for uid in ("000", "001", "003", "004"):
         fresh.add(units[uid])

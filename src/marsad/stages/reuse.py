@@ -527,8 +527,9 @@ class ReuseIndex:
         arrays: dict[str, np.ndarray] = {}
         for name in _ARRAYS:
             parts = [getattr(r, name) for r in records]
-            arrays[name] = np.concatenate(parts) if parts else np.zeros(0)
-            arrays[name + "_len"] = np.array([len(p) for p in parts], np.int64)
+            array = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+            arrays[name] = array if name == "hashes" else _narrowed(array)
+            arrays[name + "_len"] = _narrowed(np.array([len(p) for p in parts], np.int64))
         npz_name, json_name = _part_names(first, end)
         npz = io.BytesIO()
         np.savez(npz, **arrays)
@@ -580,6 +581,13 @@ class ReuseIndex:
 MAX_SAVED_PARTS = 16
 _ARRAYS = ("hashes", "starts", "ends", "sentences", "blocks")
 _PART = re.compile(r"reuse_index\.(\d+)-(\d+)\.npz")
+
+
+def _narrowed(array: np.ndarray) -> np.ndarray:
+    """Offsets and counts saved as 32-bit integers when they fit (``load`` widens them again): the saved index
+    is written in every snapshot's new part, and its offsets were two fifths of it."""
+    fits = not array.size or (int(array.min()) >= -2**31 and int(array.max()) < 2**31)
+    return array.astype(np.int32) if fits else array
 
 
 def _part_names(first: int, end: int) -> tuple[str, str]:
