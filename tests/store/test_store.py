@@ -50,6 +50,19 @@ def test_article_dicts_read_straight_from_rows_are_the_articles_dicts(built_db: 
             assert got == want and list(got) == list(want), r["id"]
 
 
+def test_stored_layers_are_the_standard_librarys_json(built_db: Path) -> None:
+    """``dump_layers`` (orjson) writes exactly what ``json.dumps`` with sorted keys and no spaces wrote."""
+    from marsad.store.records import article_from_row, dump_layers, layers_of
+
+    with Store(built_db, readonly=True) as store:
+        rows = store.conn.execute("SELECT * FROM articles").fetchall()
+    assert len(rows) >= 10
+    for row in rows:
+        article = article_from_row(row)
+        assert dump_layers(article) == json.dumps(layers_of(article), ensure_ascii=False, separators=(",", ":"),
+                                                  sort_keys=True), row["id"]
+
+
 def test_reingest_changes_nothing(db_copy: Path, examples_dir: Path, seeds_dir: Path) -> None:
     with Store(db_copy) as store:
         before = read.content_digest(store)
