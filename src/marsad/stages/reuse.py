@@ -32,7 +32,7 @@ from rapidfuzz.distance import Indel
 
 from ..doc import Span
 from ..options import ReuseOptions
-from ..sinks import FileSink, folder_sink
+from ..sinks import FileSink, appended_parts, folder_sink
 from ..units import Unit
 
 # odd multipliers for combining token hashes into an n-gram hash (order matters)
@@ -505,16 +505,8 @@ class ReuseIndex:
         only a part for the units after them. At 100k articles the whole index is ~350 MB, and writing it at the
         end of every run was a large share of the run. Past ``MAX_SAVED_PARTS`` parts everything is written
         again as one part."""
-        parts: list[tuple[int, int]] = []
-        for a, b in sorted(_part_ranges(kept)):  # the chain of kept parts from unit 0
-            if a < b <= len(self.records) and a == (parts[-1][1] if parts else 0):
-                parts.append((a, b))
-        if len(parts) >= MAX_SAVED_PARTS:
-            parts = []
-        done = parts[-1][1] if parts else 0
-        if done < len(self.records) or not parts:
-            self._write_part(sink, done, len(self.records))
-            parts.append((done, len(self.records)))
+        parts = appended_parts(_part_ranges(kept), len(self.records), MAX_SAVED_PARTS,
+                               lambda first, end: self._write_part(sink, first, end))
         return [name for a, b in parts for name in _part_names(a, b)]
 
     def _write_part(self, sink: FileSink, first: int, end: int) -> None:

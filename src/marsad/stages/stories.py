@@ -29,7 +29,7 @@ import orjson
 
 from ..options import StoryOptions
 from ..resources.stopwords import STOPWORD_LIST
-from ..sinks import FileSink, folder_sink
+from ..sinks import FileSink, appended_parts, folder_sink
 from ..units import Unit, match_form
 from .normalize import normalize
 
@@ -355,10 +355,7 @@ class StoryClusterer:
                      "term_counts": st.term_counts, "term_weights": st.term_weights, "titles": st.titles}
                     for st in part]
             sink(json_name, orjson.dumps(rows, option=_NUMPY))  # (UTF-8 JSON, ~6x json's speed)
-            vectors = io.BytesIO()
-            np.save(vectors, np.stack([st.vector_sum for st in part]).astype(np.float32, copy=False),
-                    allow_pickle=False)
-            sink(vectors_name, vectors.getvalue())
+            sink(vectors_name, _npy(np.stack([st.vector_sum for st in part]).astype(np.float32, copy=False)))
         vocabulary = self._write_vocabulary(sink, base, kept)
         names += [*vocabulary, f"{base}.counts.npy"]
         data = {"options": asdict(self.options), "n_units": self.n_units, "parts": stems,
@@ -372,22 +369,17 @@ class StoryClusterer:
         ``MAX_WORD_PARTS``), and all the counts, which change, in one array. Returns the parts' names. At 100k
         articles the vocabulary (a million words) as one JSON object was 17 MB in every snapshot."""
         words = list(self.doc_freq)
+
+        def part_name(first: int, end: int) -> str:
+            return f"{base}.words.{first:09d}-{end:09d}.json"
+
         pattern = re.compile(re.escape(base) + r"\.words\.(\d+)-(\d+)\.json")
-        parts: list[tuple[int, int]] = []
-        for a, b in sorted((int(m[1]), int(m[2])) for n in kept if (m := pattern.fullmatch(n))):
-            if a < b <= len(words) and a == (parts[-1][1] if parts else 0):  # the chain of kept parts from 0
-                parts.append((a, b))
-        if len(parts) >= MAX_WORD_PARTS:
-            parts = []
-        done = parts[-1][1] if parts else 0
-        if done < len(words) or not parts:
-            sink(f"{base}.words.{done:09d}-{len(words):09d}.json", orjson.dumps(words[done:]))
-            parts.append((done, len(words)))
+        parts = appended_parts(((int(m[1]), int(m[2])) for n in kept if (m := pattern.fullmatch(n))), len(words),
+                               MAX_WORD_PARTS, lambda first, end: sink(part_name(first, end),
+                                                                       orjson.dumps(words[first:end])))
         counts = np.fromiter(self.doc_freq.values(), np.int64, len(words))
-        array = io.BytesIO()
-        np.save(array, counts.astype(np.uint32) if self.n_units < 2**32 else counts, allow_pickle=False)
-        sink(f"{base}.counts.npy", array.getvalue())
-        return [f"{base}.words.{a:09d}-{b:09d}.json" for a, b in parts]
+        sink(f"{base}.counts.npy", _npy(counts.astype(np.uint32) if self.n_units < 2**32 else counts))
+        return [part_name(a, b) for a, b in parts]
 
     @classmethod
     def load(cls, path: str | Path, encoder: Any = None) -> StoryClusterer:
@@ -434,6 +426,13 @@ _NUMPY = orjson.OPT_SERIALIZE_NUMPY
 # part holding them was rewritten whole at every snapshot (10 MB)
 STORY_PART = 500
 MAX_WORD_PARTS = 16  # saved vocabulary parts; past it the words are written again as one part
+
+
+def _npy(array: np.ndarray) -> bytes:
+    """``array`` as the bytes of a ``.npy`` file (``np.load`` reads it back)."""
+    out = io.BytesIO()
+    np.save(out, array, allow_pickle=False)
+    return out.getvalue()
 
 
 def arrival_order(profiles: Iterable[UnitProfile]) -> list[UnitProfile]:
