@@ -284,8 +284,32 @@ class ProjectedForward:
             np.maximum(c2, 0, out=c2)
             c2 += h
             feats[:, f._EMB_DIM + i * cnn:f._EMB_DIM + (i + 1) * cnn] = c2
-        f._layernorm(feats, be.ln_g, be.ln_b, be.eps)
-        sums[:] = np.add.reduceat(feats, starts, axis=0)
+        sums[:] = self._normalized_sums(feats, lens, starts)
+
+    def _normalized_sums(self, feats: np.ndarray, lens: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Per text (``lens`` tokens from ``starts``): the sum of its tokens' layer-normalised features.
+
+        A token's normal form is (x - mean) * w * gamma + beta with w = 1 / sqrt(var + eps), so a text's sum is
+        gamma * (sum of w x - sum of w mean) + n beta: the row statistics, then one matrix product whose rows
+        hold each text's weights w. The same values up to float rounding as normalising every row in place and
+        summing the rows (``np.add.reduceat`` over rows of 1,280 floats: most of that time, and five passes
+        over the features before it)."""
+        be = self.backend
+        n_tokens, width = feats.shape
+        mean = feats @ np.ones(width, np.float32)
+        mean /= width
+        var = np.einsum("ij,ij->i", feats, feats)
+        var /= width
+        var -= mean * mean
+        np.maximum(var, 0.0, out=var)  # (rounding)
+        w = np.reciprocal(np.sqrt(var + be.eps))
+        weights = np.zeros((len(lens), n_tokens), np.float32)
+        weights[np.repeat(np.arange(len(lens)), lens), np.arange(n_tokens)] = w
+        out = weights @ feats
+        out -= np.add.reduceat(w * mean, starts)[:, None]
+        out *= be.ln_g
+        out += lens[:, None].astype(np.float32) * be.ln_b
+        return out
 
     def _head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """The unit vectors of texts from their summed token features (``_token_sums``) and token counts."""
