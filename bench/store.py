@@ -48,6 +48,9 @@ The evening of the same day, a machine a fifth slower (smaller snapshots: the st
 vocabulary's words and the stories in smaller parts, the reuse offsets in 32 bits): 170.2/s over the whole, 168.1/s
 for the last run, against 159.9/s and 155.1/s for the afternoon's code a quarter hour before; 183.8/s and 172.0/s
 half an hour later on a faster machine (the stored layers in orjson as well; search p95 18.0 ms).
+Late that day on a new, slower machine: 134.0/s over the whole (123.5/s last run, search p95 39.5 ms) for that code,
+125.3/s (112.2/s) after the encoder's last layer norm became a matrix product, the machine slower still (search p50
+28.8 against 16.8 ms). ``bench/ingest_cpu.py`` splits the CPU of such a run per article.
 """
 
 from __future__ import annotations
