@@ -173,6 +173,12 @@ def _analyse_in_worker(article: Article, encode: bool) -> tuple[Article, list[st
     return article, article_texts(article, options, prepared) if encode else [], prepared
 
 
+def _analyse_many_in_worker(articles: list[Article], encode: bool
+                            ) -> list[tuple[Article, list[str], list[PreparedUnit] | None]]:
+    """``_analyse_in_worker`` for a few articles sent together (``ANALYSES_PER_TASK``)."""
+    return [_analyse_in_worker(article, encode) for article in articles]
+
+
 def _encode_in_worker(texts: list[str]) -> Any:
     return _worker["encoder"].vectors_of(texts)
 
@@ -464,22 +470,22 @@ class Ingester:
         """``ingest`` with the work of each article done in worker processes, in two steps: its analysis (the
         stages), then the vectors of those of its texts that no earlier article had (copies of a wire text share
         sentences: each text is encoded once, with those of the next articles). Articles are sent out in input
-        order, several per worker ahead, and linked and written in that same order as their work comes back;
+        order, a few to a task and several per worker ahead, and linked and written in that same order as their work comes back;
         each gets the id and the already-stored verdict it would get in a serial run (texts and ids sent out
         count as stored). Ends with ``finish``, its accounts built by the workers too."""
-        from concurrent.futures import Future
-
         pool = self._worker_pool()  # before the state is loaded: see ``_worker_pool``
         _ = self.state  # the snapshot and replay first: they must not run while articles are in flight
         encoder = self._vector_encoder if self.options.cross_document else None
         ahead = AHEAD_PER_WORKER * self.workers
-        analysing: deque[tuple[Article, Future[Any] | None]] = deque()
+        # (article, the analyses it is sent with, its place among them); None: already stored
+        analysing: deque[tuple[Article, _Analyses | None, int]] = deque()
         # (article, the batch its new texts are in, its prepared units)
         linking: deque[tuple[Article, _Batch | None, list[PreparedUnit] | None]] = deque()
         hashes: set[str] = set()  # texts of articles sent out and not written yet
         ids: set[str] = set()  # their ids
         queued: set[str] = set()  # texts in a batch whose vectors are not kept yet
         open_batch = _Batch()
+        open_analyses = _Analyses()
         since_entities = 0  # articles written since the entities were last merged
 
         def flush() -> None:
@@ -488,12 +494,21 @@ class Ingester:
                 open_batch.future = pool.submit(_encode_in_worker, open_batch.texts)
             open_batch = _Batch()
 
+        def send() -> None:
+            nonlocal open_analyses
+            if open_analyses.articles:
+                open_analyses.future = pool.submit(_analyse_many_in_worker, open_analyses.articles,
+                                                   encoder is not None)
+            open_analyses = _Analyses()
+
         def analysed() -> None:  # the oldest analysis back: its new texts join the open batch
-            item, future = analysing.popleft()
-            if future is None:
+            item, analyses, k = analysing.popleft()
+            if analyses is None:
                 linking.append((item, None, None))
                 return
-            article, texts, prepared = future.result()
+            if analyses is open_analyses:  # waited for before it filled up: send it now
+                send()
+            article, texts, prepared = analyses.future.result()[k]
             new = [t for t in texts if t not in queued and t not in encoder.cache] if encoder else []
             open_batch.texts.extend(new)
             queued.update(new)
@@ -546,19 +561,22 @@ class Ingester:
                     self._failed(item, report)
                     continue
                 if item.content_hash in hashes or self.store.has_hash(item.content_hash):
-                    analysing.append((item, None))
+                    analysing.append((item, None, 0))
                 else:
                     item.id = self.store.free_id(item.id, also_taken=ids)
                     hashes.add(item.content_hash)
                     ids.add(item.id)
-                    analysing.append((item, pool.submit(_analyse_in_worker, item, encoder is not None)))
+                    analysing.append((item, open_analyses, len(open_analyses.articles)))
+                    open_analyses.articles.append(item)
+                    if len(open_analyses.articles) >= ANALYSES_PER_TASK:
+                        send()
                 pump()
             pump(final=True)
             failed = False
         except BaseException:
-            for _, future in analysing:
-                if future is not None:
-                    future.cancel()
+            for _, analyses, _ in analysing:
+                if analyses is not None and analyses.future is not None:
+                    analyses.future.cancel()
             self.close()  # a pool that failed is not used again (the next run starts another)
             raise
         finally:
@@ -614,6 +632,22 @@ AHEAD_PER_WORKER = 64
 # merge is incremental (the same entities whenever it runs), and while it runs the workers analyse the articles
 # sent ahead instead of waiting idle for the end of the run.
 ENTITY_REFRESH_ARTICLES = 2_000
+
+
+# Articles sent to a worker in one task: each task costs both processes wake-ups, a pipe write and read each way
+# and a future, more than pickling a small article does.
+ANALYSES_PER_TASK = 4
+
+
+@dataclass(slots=True, eq=False)
+class _Analyses:
+    """Articles analysed in one worker task, in input order."""
+
+    articles: list[Article] = field(default_factory=list)
+    future: Any = None  # set when sent
+
+    def done(self) -> bool:
+        return self.future is not None and self.future.done()
 
 
 @dataclass(slots=True, eq=False)
