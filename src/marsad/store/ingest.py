@@ -470,9 +470,9 @@ class Ingester:
         """``ingest`` with the work of each article done in worker processes, in two steps: its analysis (the
         stages), then the vectors of those of its texts that no earlier article had (copies of a wire text share
         sentences: each text is encoded once, with those of the next articles). Articles are sent out in input
-        order, a few to a task and several per worker ahead, and linked and written in that same order as their work comes back;
-        each gets the id and the already-stored verdict it would get in a serial run (texts and ids sent out
-        count as stored). Ends with ``finish``, its accounts built by the workers too."""
+        order, a few to a task and several per worker ahead, and linked and written in that same order as their
+        work comes back; each gets the id and the already-stored verdict it would get in a serial run (texts and
+        ids sent out count as stored). Ends with ``finish``, its accounts built by the workers too."""
         pool = self._worker_pool()  # before the state is loaded: see ``_worker_pool``
         _ = self.state  # the snapshot and replay first: they must not run while articles are in flight
         encoder = self._vector_encoder if self.options.cross_document else None
