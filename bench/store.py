@@ -50,7 +50,8 @@ for the last run, against 159.9/s and 155.1/s for the afternoon's code a quarter
 half an hour later on a faster machine (the stored layers in orjson as well; search p95 18.0 ms).
 Late that day on a new, slower machine: 134.0/s over the whole (123.5/s last run, search p95 39.5 ms) for that code,
 125.3/s (112.2/s) after the encoder's last layer norm became a matrix product, the machine slower still (search p50
-28.8 against 16.8 ms). ``bench/ingest_cpu.py`` splits the CPU of such a run per article.
+28.8 against 16.8 ms), 126.1/s (116.6/s) with four articles a task and spans pickled as fields as well.
+``bench/ingest_cpu.py`` splits the CPU of such a run per article.
 """
 
 from __future__ import annotations
