@@ -91,7 +91,7 @@ def _measured_worker(report_dir: str, init: Callable[..., None]) -> Callable[...
 
 
 def build_base(folder: Path, paths: list[Path], n: int) -> Path:
-    db = folder / "base.db"
+    db = folder / f"base{n}.db"  # (the corpus's first n articles are the same whatever its length)
     if not db.exists():
         print(f"building a base store of {n:,} articles in {db} ...", flush=True)
         with Store(db) as store, Ingester(store, Options()) as ingester:
@@ -147,9 +147,9 @@ def main() -> None:
     rest = totals["all"] - sum(totals[p] for p in PARTS)
     print(f"| workers: the rest (queue, unpickling tasks) | {rest / n * 1000:.2f} |")
     cpu = user + kernel + worker_all
+    cores = min(os.cpu_count() or 1, workers + 1)
     print(f"| all CPU | {cpu / n * 1000:.2f} |")
-    print(f"| utilisation of {min(os.cpu_count() or 1, workers + 1)} cores | "
-          f"{cpu / wall / min(os.cpu_count() or 1, workers + 1) * 100:.0f} % |")
+    print(f"| utilisation of {cores} cores | {cpu / wall / cores * 100:.0f} % |")
 
 
 if __name__ == "__main__":
