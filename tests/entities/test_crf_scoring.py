@@ -63,6 +63,27 @@ def test_same_tags_as_crfsuite(sentences: list[list[str]]) -> None:
     assert [len(t) for t in mixed] == [len(SAMPLE[0]), 0, 1]
 
 
+
+def test_remembered_tags_are_the_tags(sentences: list[list[str]]) -> None:
+    """A sentence tagged before (a wire copy) gets its remembered tags only when its inputs are the same: documents
+    sharing sentences in another context (each sentence also alone, where the second pass sees no document),
+    tagged by one tagger, get what a tagger with nothing remembered gives."""
+    first = sentences[:40]
+    docs = [first, sentences[20:60] + sentences[:5], *([s] for s in first)]
+    reference = E.Tagger()
+    expected = []
+    for doc in docs:
+        reference.forget_tags()
+        expected.append(reference.tag_document(doc, propagate=False))
+    assert expected[0] == E.Tagger().tag_document(first, propagate=False)
+    tagger = E.Tagger()
+    assert [tagger.tag_document(doc, propagate=False) for doc in docs] == expected
+    assert tagger.tag_document(first, propagate=False) == expected[0]  # every sentence remembered
+    small = E.Tagger()
+    small.MAX_TAGGED = 7  # remembering starts over when full
+    assert [small.tag_document(doc, propagate=False) for doc in docs] == expected
+    assert len(small._tagged[0]) < len(tagger._tagged[0])
+
 def naive_document_features(sentences: list[list[str]], tags: list[list[str]], window: int) -> list[list[list[str]]]:
     """``document_features`` written the obvious way (recounting the window for every sentence)."""
     keys = [[E._doc_keys(t) for t in toks] for toks in sentences]

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import accumulate, combinations
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -461,6 +461,7 @@ class Tagger:
     """
 
     MAX_WORDS: ClassVar[int] = 100_000  # word types kept before the caches start over (≈ 35 MB a pass)
+    MAX_TAGGED: ClassVar[int] = 20_000  # sentences whose tags a pass remembers before it starts over (≈ 10 MB)
 
     def __init__(self, model_dir: Path = MODEL_DIR, *, model_file: Path | None = None,
                  gazetteers: dict[str, dict[str, list[str]]] | None = None,
@@ -494,6 +495,12 @@ class Tagger:
         self._norms: list[str] = []
         self._keys: list[list[str]] = []  # document keys (``_doc_keys``) per word id
         self._scorers = [_Scorer(m) for m in (self._first, self._second) if m is not None]
+        self.forget_tags()
+
+    def forget_tags(self) -> None:
+        """Drop the remembered tags of sentences already decoded (each pass's, keyed by the sentence's word ids
+        and, in the second pass, its document features: the tags are a function of those alone)."""
+        self._tagged: list[dict[tuple[int, ...], list[str]]] = [{} for _ in self._scorers]
 
     def _word_ids(self, sentences: Sequence[Sequence[str]]) -> list[list[int]]:
         if len(self._ids) > self.MAX_WORDS:
@@ -525,8 +532,31 @@ class Tagger:
                 sc.grow(rows, norms)
         return out
 
-    def _decode(self, scorer: _Scorer, ids: list[list[int]], extra: list[list[list[str]]] | None = None
-                ) -> list[list[str]]:
+    def _decode(self, k: int, ids: list[list[int]], extra: list[list[list[str]]] | None = None) -> list[list[str]]:
+        """Tags of pass ``k`` for sentences given as word ids (and, in the second pass, per-token document
+        features). A sentence decoded before with the same inputs gets its remembered tags: ten copies of a wire
+        story are one story's sentences tagged ten times otherwise."""
+        scorer, tagged = self._scorers[k], self._tagged[k]
+        rows: list[int] = []
+        if extra is not None:
+            rows = scorer.extra_rows([e for s in extra for e in s])
+        bounds = [0, *accumulate(map(len, ids))]  # where each sentence's tokens start in ``rows``
+        keys = [(*s, -1, *rows[bounds[i]:bounds[i + 1]]) if extra is not None else tuple(s)
+                for i, s in enumerate(ids)]
+        out = [tagged.get(key) for key in keys]
+        todo = [i for i, tags in enumerate(out) if tags is None]
+        if todo:
+            if len(tagged) + len(todo) > self.MAX_TAGGED:
+                tagged.clear()
+            part = [ids[i] for i in todo]
+            ex = None
+            if extra is not None:
+                ex = np.asarray([r for i in todo for r in rows[bounds[i]:bounds[i + 1]]], dtype=np.int64)
+            for i, tags in zip(todo, self._viterbi_tags(scorer, part, ex), strict=True):
+                out[i] = tagged[keys[i]] = tags
+        return [list(tags) for tags in out]  # type: ignore[arg-type]  # (all filled)
+
+    def _viterbi_tags(self, scorer: _Scorer, ids: list[list[int]], ex: Any = None) -> list[list[str]]:
         lengths = [len(s) for s in ids]
         flat = np.fromiter((i for s in ids for i in s), dtype=np.int64)
         if not len(flat):
@@ -537,9 +567,6 @@ class Tagger:
         pos = np.arange(len(flat)) - starts[sent]
         norms = self._norms
         words = [norms[i] for i in flat.tolist()]
-        ex = None
-        if extra is not None:
-            ex = np.asarray(scorer.extra_rows([e for s in extra for e in s]), dtype=np.int64)
         scores = scorer.scores(flat, sent, pos, lens, words, ex)
         nonempty = [m for m in lengths if m]
         tags = iter(scorer.model.viterbi(scores, nonempty))
@@ -553,7 +580,7 @@ class Tagger:
     def tag_many(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
         """First-pass tags of independent sentences (decoded together)."""
         ids = self._word_ids(list(sentences))
-        return self._decode(self._scorers[0], ids)
+        return self._decode(0, ids)
 
     def tag_document(self, sentences: Sequence[Sequence[str]], window: int = 10,
                      propagate: bool = True) -> list[list[str]]:
@@ -564,11 +591,11 @@ class Tagger:
         sentences is also tagged where the CRF missed it (a bare surname, a clitic form).
         """
         ids = self._word_ids(sentences)
-        tags = self._decode(self._scorers[0], ids)
+        tags = self._decode(0, ids)
         if len(self._scorers) > 1:  # same word features, plus the document features of the first pass
             keys = self._keys
             extra = document_features(sentences, tags, window, [[keys[i] for i in s] for s in ids])
-            tags = self._decode(self._scorers[1], ids, extra)
+            tags = self._decode(1, ids, extra)
         if not propagate:
             return tags
         norms = self._norms
